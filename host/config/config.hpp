@@ -1,0 +1,54 @@
+// The host's configuration, validated into typed structs before anything starts.
+#pragma once
+
+#include "config/config_node.hpp"
+#include "log/logger.hpp"
+#include "net/address.hpp"
+#include "util/result.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gorgon {
+
+struct PluginLoadConfig {
+    std::string name;
+    const ConfigNode* config = nullptr;  // never null: an empty map when none was given
+};
+
+struct ServerConfig {
+    std::string name;
+    std::string protocol;
+    std::vector<ListenAddress> listen;
+    const ConfigNode* config = nullptr;  // the `config:` subtree; never null
+    const ConfigNode* node = nullptr;    // the whole entry, for errors and change detection
+};
+
+struct Config {
+    std::string file;
+    std::shared_ptr<const ConfigNode> root;  // owns every node the pointers below refer to
+
+    LogLevel log_level = LogLevel::Info;
+    std::string log_file = "stderr";
+    std::string user;
+    std::string group;
+    uint64_t shutdown_timeout_ms = 10'000;
+
+    std::string plugin_directory;  // empty: the default (beside the binary, or installed)
+    std::string runtime_directory = "run/plugins";
+    uint64_t drain_timeout_ms = 30'000;
+    std::vector<PluginLoadConfig> plugins;
+
+    std::vector<ServerConfig> servers;
+
+    [[nodiscard]] const PluginLoadConfig* plugin(std::string_view name) const;
+};
+
+// Reads and validates a configuration file. Every error names FILE:LINE:COL and the key.
+Result<Config> loadConfig(const std::string& path);
+// The same, from text (tests).
+Result<Config> parseConfig(std::string_view text, const std::string& name);
+
+}  // namespace gorgon

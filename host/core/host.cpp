@@ -1,0 +1,216 @@
+#include "core/host.hpp"
+
+#include "log/logger.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <set>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace gorgon {
+
+namespace {
+
+// After the graceful deadline has closed every connection, how long plugins get to finish.
+constexpr timeval kFinalGrace{2, 0};
+
+bool isDirectory(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+}  // namespace
+
+Host::Host() = default;
+
+Host::~Host() {
+    teardown();
+}
+
+std::string Host::defaultPluginDirectory() {
+    // bin/../lib/gorgon/plugins: true of the build tree and of a /usr or /usr/local install;
+    // otherwise the compiled-in path.
+    char exe[4096] = {};
+    ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        std::string dir(exe, static_cast<size_t>(n));
+        dir = dir.substr(0, dir.rfind('/'));
+        std::string beside = dir.substr(0, dir.rfind('/')) + "/lib/gorgon/plugins";
+        if (isDirectory(beside)) return beside;
+    }
+    return GORGON_DEFAULT_PLUGIN_DIR;
+}
+
+const ConfigNode* Host::pluginConfig(const std::string& name) const {
+    static const std::shared_ptr<const ConfigNode> empty = ConfigNode::emptyMap("");
+    const PluginLoadConfig* p = config_.plugin(name);
+    return p != nullptr ? p->config : empty.get();
+}
+
+Result<void> Host::start(Config config, bool bind) {
+    config_ = std::move(config);
+    std::string dir =
+        config_.plugin_directory.empty() ? defaultPluginDirectory() : config_.plugin_directory;
+    plugins_.configure(dir, config_.runtime_directory, config_.drain_timeout_ms);
+    plugins_.discover();
+    for (const auto& p : config_.plugins) {
+        if (plugins_.current(p.name) != nullptr) continue;  // loaded as another's dependency
+        auto r = plugins_.load(p.name);
+        if (!r) return fail(p.config->where() + ": " + r.error());
+    }
+    if (auto r = servers_.apply(config_, bind); !r) return r;
+    if (bind) installSignals();
+    return {};
+}
+
+void Host::installSignals() {
+    loop_.onSignal(SIGTERM, [this] { stop(); });
+    loop_.onSignal(SIGINT, [this] { stop(); });
+    loop_.onSignal(SIGHUP, [this] { reloadConfig(); });
+    loop_.onSignal(SIGUSR1, [] {
+        if (auto r = Logger::reopen(); !r) GLOG(Error, "%s", r.error().c_str());
+        GLOG(Info, "log file reopened");
+    });
+}
+
+int Host::run() {
+    GLOG(Info, "gorgon %s running (pid %d)", GORGON_HOST_VERSION, static_cast<int>(getpid()));
+    loop_.run();
+    teardown();
+    GLOG(Info, "gorgon stopped");
+    return exit_code_;
+}
+
+void Host::teardown() {
+    servers_.stopListening();
+    plugins_.finalizeAllNow();
+}
+
+void Host::stop() {
+    if (stopping_) {
+        GLOG(Warn, "second stop signal: stopping now");
+        loop_.stop();
+        return;
+    }
+    stopping_ = true;
+    GLOG(Info, "shutting down: %zu connections, waiting up to %llu ms", connections_.count(),
+         static_cast<unsigned long long>(config_.shutdown_timeout_ms));
+    servers_.stopListening();
+    plugins_.retireAll([this] { loop_.stop(); });
+    stop_deadline_.reset(event_new(
+        loop_.base(), -1, 0,
+        [](evutil_socket_t, short, void* arg) noexcept {
+            auto* self = static_cast<Host*>(arg);
+            if (self->connections_.count() != 0) {
+                GLOG(Warn, "shutdown deadline passed: closing %zu connections",
+                     self->connections_.count());
+                for (Generation* g : self->plugins_.generations()) {
+                    self->connections_.closeAllOf(*g, GORGON_CLOSE_SHUTDOWN);
+                }
+            }
+            // Last resort: whatever still holds on (service pins) is finalised by teardown().
+            self->stop_deadline_.reset(event_new(
+                self->loop_.base(), -1, 0,
+                [](evutil_socket_t, short, void* a) noexcept {
+                    static_cast<Host*>(a)->loop_.stop();
+                },
+                self));
+            if (self->stop_deadline_) event_add(self->stop_deadline_.get(), &kFinalGrace);
+        },
+        this));
+    timeval tv{static_cast<time_t>(config_.shutdown_timeout_ms / 1000),
+               static_cast<suseconds_t>((config_.shutdown_timeout_ms % 1000) * 1000)};
+    if (stop_deadline_) event_add(stop_deadline_.get(), &tv);
+}
+
+void Host::reloadConfig() {
+    if (stopping_) return;
+    GLOG(Info, "SIGHUP: re-reading %s", config_.file.c_str());
+    auto next = loadConfig(config_.file);
+    if (!next) {
+        GLOG(Error, "config reload refused, the running configuration stays: %s",
+             next.error().c_str());
+        return;
+    }
+    if (next->log_level != config_.log_level || next->log_file != config_.log_file) {
+        if (auto r = Logger::configure(next->log_level, next->log_file); !r) {
+            GLOG(Error, "config reload: %s", r.error().c_str());
+        }
+    }
+    Config previous = std::move(config_);  // server nodes keep their own tree alive
+    config_ = std::move(next.value());
+    config_.plugin_directory =
+        config_.plugin_directory.empty() ? previous.plugin_directory : config_.plugin_directory;
+    servers_.removeStale(config_);
+    if (auto r = applyPlugins(config_, false); !r) {
+        GLOG(Error, "config reload: %s", r.error().c_str());
+    }
+    if (auto r = servers_.apply(config_, true); !r) {
+        GLOG(Error, "config reload: %s", r.error().c_str());
+    }
+    GLOG(Info, "configuration reloaded from %s", config_.file.c_str());
+}
+
+Result<void> Host::applyPlugins(const Config& next, bool /*initial*/) {
+    plugins_.discover();
+    // What the new configuration needs: named plugins, protocol providers, their dependencies.
+    std::set<std::string> needed;
+    for (const auto& p : next.plugins) needed.insert(p.name);
+    for (const auto& s : next.servers) {
+        if (Generation* g = plugins_.protocolOwner(s.protocol)) {
+            needed.insert(g->name());
+        } else if (const auto* d = plugins_.discoveredProviding("protocol:" + s.protocol)) {
+            needed.insert(d->name);
+        }
+    }
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (const auto& name : std::vector<std::string>(needed.begin(), needed.end())) {
+            Generation* g = plugins_.current(name);
+            if (g == nullptr) continue;
+            for (const auto& dep : g->info().depends) {
+                for (const auto& other : plugins_.loadedNames()) {
+                    Generation* o = plugins_.current(other);
+                    if (o != nullptr && o->provides(dep) && needed.insert(other).second) {
+                        grew = true;
+                    }
+                }
+            }
+        }
+    }
+    std::string errors;
+    auto note = [&](const std::string& e) { errors += (errors.empty() ? "" : "; ") + e; };
+    // Unload what is no longer needed; dependents first, so try until nothing changes.
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (const auto& name : plugins_.loadedNames()) {
+            if (needed.count(name) != 0) continue;
+            if (plugins_.unload(name)) {
+                GLOG(Info, "plugin %s unloaded: no longer in the configuration", name.c_str());
+                changed = true;
+            }
+        }
+    }
+    // Reload what changed on disk or in its configuration.
+    for (const auto& name : plugins_.loadedNames()) {
+        Generation* g = plugins_.current(name);
+        const auto* d = plugins_.discovered(name);
+        bool file_changed = d != nullptr && d->sha256 != g->object().sha256();
+        bool config_changed = pluginConfig(name)->canonical() != g->config_canonical;
+        if (!file_changed && !config_changed) continue;
+        auto r = plugins_.reload(name, d != nullptr ? d->path : "");
+        if (!r)
+            note("reload of plugin " + name +
+                 " failed, the old generation keeps serving: " + r.error());
+    }
+    for (const auto& p : next.plugins) {
+        if (plugins_.current(p.name) != nullptr) continue;
+        if (auto r = plugins_.load(p.name); !r) note(r.error());
+    }
+    if (!errors.empty()) return fail(errors);
+    return {};
+}
+
+}  // namespace gorgon

@@ -1,0 +1,65 @@
+// The host: one event loop, the configuration, and the parts that serve it (plugins, servers,
+// connections, timers). It knows no protocol; every behaviour comes from plugins.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/servers.hpp"
+#include "loop/event_loop.hpp"
+#include "loop/timers.hpp"
+#include "net/connections.hpp"
+#include "plugin/plugin_manager.hpp"
+#include "util/result.hpp"
+
+#include <memory>
+#include <string>
+
+namespace gorgon {
+
+class Host {
+  public:
+    Host();
+    Host(const Host&) = delete;
+    Host& operator=(const Host&) = delete;
+    ~Host();
+
+    // Loads the plugins and servers of `config`. With bind = false nothing listens and no
+    // signal is handled: that is --check-config, which then calls teardown().
+    Result<void> start(Config config, bool bind);
+    // Runs the loop until a graceful stop completes. Returns the process exit code.
+    int run();
+    // Finalises every plugin now.
+    void teardown();
+
+    // SIGHUP: re-read the file; refuse it whole if invalid, otherwise apply the differences.
+    void reloadConfig();
+    // SIGTERM/SIGINT: stop accepting, drain, then stop. A second signal stops at once.
+    void stop();
+
+    EventLoop& loop() noexcept { return loop_; }
+    Connections& connections() noexcept { return connections_; }
+    Timers& timers() noexcept { return timers_; }
+    PluginManager& plugins() noexcept { return plugins_; }
+    Servers& servers() noexcept { return servers_; }
+    [[nodiscard]] const Config& config() const noexcept { return config_; }
+    // The plugin's subtree of plugins.load, or an empty map.
+    [[nodiscard]] const ConfigNode* pluginConfig(const std::string& name) const;
+
+    // Where plugins are found when the configuration does not say.
+    static std::string defaultPluginDirectory();
+
+  private:
+    Result<void> applyPlugins(const Config& next, bool initial);
+    void installSignals();
+
+    EventLoop loop_;
+    Config config_;
+    Connections connections_{loop_};
+    Timers timers_{loop_};
+    Servers servers_{*this};
+    PluginManager plugins_{*this};
+    bool stopping_ = false;
+    int exit_code_ = 0;
+    EventPtr stop_deadline_;
+};
+
+}  // namespace gorgon

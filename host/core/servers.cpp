@@ -1,0 +1,176 @@
+#include "core/servers.hpp"
+
+#include "core/host.hpp"
+#include "log/logger.hpp"
+#include "plugin/host_api.hpp"
+
+#include <unistd.h>
+
+namespace gorgon {
+
+void Servers::removeStale(const Config& config) {
+    std::vector<Server*> stale;
+    for (const auto& s : servers_) {
+        bool keep = false;
+        for (const auto& c : config.servers) {
+            keep = keep || (c.name == s->config.name && c.node->canonical() == s->canonical);
+        }
+        if (!keep) stale.push_back(s.get());
+    }
+    for (Server* s : stale) remove(*s);
+}
+
+Result<void> Servers::apply(const Config& config, bool bind) {
+    removeStale(config);
+    for (const auto& sc : config.servers) {
+        bool exists = false;
+        for (const auto& s : servers_) exists = exists || s->config.name == sc.name;
+        if (exists) continue;
+
+        auto provider = host_.plugins().ensureProvider("protocol:" + sc.protocol);
+        if (!provider) {
+            return fail(sc.node->where() + ": server " + sc.name + ": " + provider.error());
+        }
+        Generation* gen = host_.plugins().protocolOwner(sc.protocol);
+        if (gen == nullptr) {
+            return fail(sc.node->where() + ": server " + sc.name + ": plugin " +
+                        provider.value()->name() + " declares protocol:" + sc.protocol +
+                        " but did not register it");
+        }
+        auto s = std::make_unique<Server>();
+        s->id = next_id_++;
+        s->config = sc;
+        s->root = config.root;
+        s->canonical = sc.node->canonical();
+        if (bind) {
+            for (const auto& addr : sc.listen) {
+                Server* raw = s.get();
+                auto l = Listener::open(host_.loop().base(), addr,
+                                        [this, raw](int fd, const sockaddr* peer, socklen_t len) {
+                                            onAccept(*raw, fd, peer, len);
+                                        });
+                if (!l) return fail("server " + sc.name + ": " + l.error());
+                s->listeners.push_back(std::move(l.value()));
+            }
+        }
+        Server& ref = *s;
+        servers_.push_back(std::move(s));
+        if (auto r = openServer(ref, *gen); !r) {
+            remove(ref);
+            return fail(r.error());
+        }
+        for (const auto& l : ref.listeners) {
+            GLOG(Info, "server %s listening on %s", ref.config.name.c_str(),
+                 l->boundAddress().c_str());
+        }
+    }
+    return {};
+}
+
+Result<void> Servers::openServer(Server& s, Generation& gen) {
+    auto it = gen.protocols.find(s.config.protocol);
+    if (it == gen.protocols.end()) return {};
+    gorgon_server_info info{sizeof(gorgon_server_info), s.id, s.config.name.c_str()};
+    void* state = nullptr;
+    gen.last_error.clear();
+    gorgon_status st =
+        it->second.hooks.server_open(it->second.user, &info, asConfig(s.config.config), &state);
+    if (st != GORGON_OK) {
+        std::string why = gen.last_error.empty()
+                              ? "server_open failed (status " + std::to_string(st) + ")"
+                              : gen.last_error;
+        gen.last_error.clear();
+        return fail("server " + s.config.name + ": " + why);
+    }
+    gen.server_states[s.id] = {s.config.protocol, state};
+    return {};
+}
+
+Result<void> Servers::attach(Generation& gen) {
+    for (const auto& s : servers_) {
+        if (gen.protocols.count(s->config.protocol) == 0) continue;
+        if (auto r = openServer(*s, gen); !r) {
+            detach(gen);
+            return r;
+        }
+    }
+    return {};
+}
+
+void Servers::detach(Generation& gen) {
+    auto states = std::move(gen.server_states);
+    gen.server_states.clear();
+    for (auto& [id, ss] : states) {
+        auto it = gen.protocols.find(ss.protocol);
+        if (it != gen.protocols.end() && it->second.hooks.server_close != nullptr) {
+            it->second.hooks.server_close(ss.state);
+        }
+    }
+}
+
+std::vector<std::string> Servers::usersOf(const Generation& gen) const {
+    std::vector<std::string> out;
+    for (const auto& s : servers_) {
+        if (gen.protocols.count(s->config.protocol) != 0) out.push_back(s->config.name);
+    }
+    return out;
+}
+
+void Servers::stopListening() {
+    for (const auto& s : servers_) s->listeners.clear();
+}
+
+void Servers::onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len) {
+    Generation* gen = host_.plugins().protocolOwner(s.config.protocol);
+    if (gen == nullptr || gen->server_states.count(s.id) == 0) {
+        GLOG(Warn, "server %s: no plugin serves protocol %s; connection refused",
+             s.config.name.c_str(), s.config.protocol.c_str());
+        ::close(fd);
+        return;
+    }
+    Connection* c = host_.connections().create(fd, peer, len, s, *gen);
+    if (c == nullptr) {
+        GLOG(Error, "server %s: cannot set up a connection", s.config.name.c_str());
+        return;
+    }
+    s.total_connections++;
+    s.current_connections++;
+    gorgon_conn_id id = c->id;
+    gorgon_status st =
+        gen->protocols[s.config.protocol].hooks.accept(gen->server_states[s.id].state, id);
+    c = host_.connections().find(id);
+    if (c == nullptr || !c->open()) return;
+    if (st != GORGON_OK || c->callbacks.on_close == nullptr) {
+        if (st == GORGON_OK) {
+            GLOG(Error, "plugin %s accepted a connection without setting its callbacks",
+                 gen->name().c_str());
+        }
+        host_.connections().close(*c, GORGON_CLOSE_LOCAL, false);
+    }
+}
+
+void Servers::remove(Server& s) {
+    s.listeners.clear();
+    host_.connections().closeAllOf(s, GORGON_CLOSE_SHUTDOWN);
+    // Close per-server plugin state after the connections' on_close calls, which may use it.
+    uint64_t id = s.id;
+    auto it = std::find_if(servers_.begin(), servers_.end(),
+                           [&](const auto& p) { return p.get() == &s; });
+    std::shared_ptr<Server> keep(std::move(*it));
+    servers_.erase(it);
+    GLOG(Info, "server %s removed", keep->config.name.c_str());
+    host_.loop().defer([this, id, keep] {
+        for (Generation* g : host_.plugins().generations()) {
+            auto st = g->server_states.find(id);
+            if (st == g->server_states.end()) continue;
+            auto reg = g->protocols.find(st->second.protocol);
+            void* state = st->second.state;
+            g->server_states.erase(st);
+            if (reg != g->protocols.end() && reg->second.hooks.server_close != nullptr) {
+                reg->second.hooks.server_close(state);
+            }
+        }
+    });
+}
+
+}  // namespace gorgon

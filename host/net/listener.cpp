@@ -1,0 +1,99 @@
+#include "net/listener.hpp"
+
+#include "log/logger.hpp"
+#include "util/unique_fd.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <netinet/in.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace gorgon {
+
+namespace {
+
+constexpr int kBacklog = 511;
+
+std::string errnoText() {
+    return std::strerror(errno);
+}
+
+Result<void> clearStaleUnixSocket(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return {};
+    if (!S_ISSOCK(st.st_mode)) return fail(path + " exists and is not a socket");
+    ::unlink(path.c_str());
+    return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Listener>> Listener::open(event_base* base, const ListenAddress& addr,
+                                                 AcceptFn on_accept) {
+    const auto* sa = reinterpret_cast<const sockaddr*>(&addr.addr);
+    UniqueFd fd(::socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) return fail(addr.text + ": socket: " + errnoText());
+    int one = 1;
+    if (addr.isUnix()) {
+        if (auto r = clearStaleUnixSocket(addr.unix_path); !r) return fail(r.error());
+    } else {
+        ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        // [::]:port means IPv6 only; list 0.0.0.0:port as well for both.
+        if (sa->sa_family == AF_INET6) {
+            ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        }
+    }
+    if (::bind(fd.get(), sa, addr.len) != 0) return fail(addr.text + ": bind: " + errnoText());
+    if (::listen(fd.get(), kBacklog) != 0) return fail(addr.text + ": listen: " + errnoText());
+
+    auto l = std::make_unique<Listener>(Key{});
+    l->addr_ = addr;
+    l->on_accept_ = std::move(on_accept);
+    sockaddr_storage bound{};
+    socklen_t bound_len = sizeof bound;
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &bound_len) == 0 &&
+        !addr.isUnix()) {
+        l->bound_ = formatAddress(reinterpret_cast<sockaddr*>(&bound), bound_len);
+    } else {
+        l->bound_ = addr.isUnix() ? "unix:" + addr.unix_path : addr.text;
+    }
+    int raw = fd.release();
+    l->listener_.reset(evconnlistener_new(base, &Listener::onAccept, l.get(),
+                                          LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, raw));
+    if (!l->listener_) {
+        ::close(raw);
+        return fail(addr.text + ": cannot watch the listening socket");
+    }
+    evconnlistener_set_error_cb(l->listener_.get(), &Listener::onError);
+    return l;
+}
+
+Listener::~Listener() {
+    listener_.reset();
+    if (addr_.isUnix()) ::unlink(addr_.unix_path.c_str());
+}
+
+void Listener::pause() noexcept {
+    if (listener_) evconnlistener_disable(listener_.get());
+}
+
+void Listener::onAccept(evconnlistener*, evutil_socket_t fd, sockaddr* peer, int len,
+                        void* arg) noexcept {
+    auto* self = static_cast<Listener*>(arg);
+    try {
+        self->on_accept_(fd, peer, static_cast<socklen_t>(len));
+    } catch (const std::exception& e) {
+        GLOG(Error, "internal error accepting on %s: %s", self->bound_.c_str(), e.what());
+        ::close(fd);
+    }
+}
+
+void Listener::onError(evconnlistener*, void* arg) noexcept {
+    // EMFILE/ENFILE and friends: log and keep listening; libevent retries on the next event.
+    auto* self = static_cast<Listener*>(arg);
+    GLOG(Warn, "accept on %s failed: %s", self->bound_.c_str(), errnoText().c_str());
+}
+
+}  // namespace gorgon

@@ -1,0 +1,51 @@
+// A listening socket (TCP over IPv4/IPv6, or Unix) with libevent accepting on it.
+#pragma once
+
+#include "net/address.hpp"
+#include "util/c_handle.hpp"
+#include "util/result.hpp"
+
+#include <event2/listener.h>
+
+#include <functional>
+#include <string>
+
+namespace gorgon {
+
+using ListenerPtr = CHandle<evconnlistener, evconnlistener_free>;
+
+class Listener {
+  public:
+    using AcceptFn = std::function<void(int fd, const sockaddr* peer, socklen_t len)>;
+
+    // Binds and listens. For Unix sockets a stale socket file is replaced, anything else at
+    // that path is an error. The actual address (port 0 resolved) is in boundAddress().
+    static Result<std::unique_ptr<Listener>> open(event_base* base, const ListenAddress& addr,
+                                                  AcceptFn on_accept);
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+    ~Listener();
+
+    [[nodiscard]] const std::string& boundAddress() const noexcept { return bound_; }
+    [[nodiscard]] const ListenAddress& address() const noexcept { return addr_; }
+    void pause() noexcept;
+
+    // Only open() builds listeners; the key keeps the constructor usable by make_unique.
+    class Key {
+        friend class Listener;
+        Key() = default;
+    };
+    explicit Listener(Key /*unused*/) {}
+
+  private:
+    static void onAccept(evconnlistener*, evutil_socket_t fd, sockaddr* peer, int len,
+                         void* arg) noexcept;
+    static void onError(evconnlistener*, void* arg) noexcept;
+
+    ListenAddress addr_;
+    std::string bound_;
+    AcceptFn on_accept_;
+    ListenerPtr listener_;  // last: freed first
+};
+
+}  // namespace gorgon

@@ -1,0 +1,576 @@
+// Every function here is a noexcept trampoline from the C ABI into the host. They check what
+// the plugin passes (ids, ownership, sizes) instead of trusting it.
+#include "plugin/host_api.hpp"
+
+#include "core/host.hpp"
+#include "log/logger.hpp"
+#include "plugin/generation.hpp"
+
+#include <event2/buffer.h>
+
+#include <cstring>
+
+namespace gorgon {
+
+namespace {
+
+constexpr size_t kMaxLogMessage = 3072;
+
+Generation& gen(gorgon_plugin* self) {
+    return *static_cast<Generation*>(self);
+}
+const ConfigNode* node(const gorgon_config* c) {
+    return static_cast<const ConfigNode*>(c);
+}
+
+LogLevel toLevel(gorgon_log_level level) {
+    switch (level) {
+        case GORGON_LOG_ERROR:
+            return LogLevel::Error;
+        case GORGON_LOG_WARN:
+            return LogLevel::Warn;
+        case GORGON_LOG_INFO:
+            return LogLevel::Info;
+        default:
+            return LogLevel::Debug;
+    }
+}
+
+std::string_view text(const char* s, size_t len) {
+    return s == nullptr ? std::string_view() : std::string_view(s, len);
+}
+
+// Finds a live connection that `self` owns; sets `status` to why not otherwise.
+Connection* owned(gorgon_plugin* self, gorgon_conn_id id, gorgon_status& status) {
+    Connection* c = gen(self).host().connections().find(id);
+    if (c == nullptr || !c->open()) {
+        status = GORGON_E_STALE;
+        return nullptr;
+    }
+    if (c->owner != &gen(self)) {
+        status = GORGON_E_PERM;
+        return nullptr;
+    }
+    status = GORGON_OK;
+    return c;
+}
+
+void apiLog(gorgon_plugin* self, gorgon_log_level level, const char* msg, size_t len) noexcept {
+    LogLevel l = toLevel(level);
+    if (!Logger::enabled(l)) return;
+    std::string line = gen(self).name() + ": ";
+    line += text(msg, std::min(len, kMaxLogMessage));
+    Logger::write(l, line);
+}
+
+int apiLogEnabled(gorgon_plugin*, gorgon_log_level level) noexcept {
+    return Logger::enabled(toLevel(level)) ? 1 : 0;
+}
+
+void apiSetError(gorgon_plugin* self, const char* msg, size_t len) noexcept {
+    try {
+        gen(self).last_error = std::string(text(msg, std::min(len, kMaxLogMessage)));
+    } catch (...) {
+    }
+}
+
+gorgon_config_type apiConfigType(const gorgon_config* c) noexcept {
+    if (c == nullptr) return GORGON_CONFIG_MISSING;
+    switch (node(c)->type()) {
+        case ConfigNode::Type::Null:
+            return GORGON_CONFIG_NULL;
+        case ConfigNode::Type::Scalar:
+            return GORGON_CONFIG_SCALAR;
+        case ConfigNode::Type::Sequence:
+            return GORGON_CONFIG_SEQUENCE;
+        case ConfigNode::Type::Map:
+            return GORGON_CONFIG_MAP;
+    }
+    return GORGON_CONFIG_MISSING;
+}
+
+const gorgon_config* apiConfigGet(const gorgon_config* c, const char* key) noexcept {
+    if (c == nullptr || key == nullptr) return nullptr;
+    return node(c)->get(key);
+}
+
+size_t apiConfigSize(const gorgon_config* c) noexcept {
+    if (c == nullptr || node(c)->isScalar()) return 0;
+    return node(c)->size();
+}
+
+const gorgon_config* apiConfigAt(const gorgon_config* c, size_t index) noexcept {
+    return c == nullptr ? nullptr : node(c)->at(index);
+}
+
+const char* apiConfigKeyAt(const gorgon_config* c, size_t index) noexcept {
+    const std::string* k = c == nullptr ? nullptr : node(c)->keyAt(index);
+    return k == nullptr ? nullptr : k->c_str();
+}
+
+gorgon_status apiConfigString(const gorgon_config* c, const char** out, size_t* len) noexcept {
+    if (c == nullptr || out == nullptr || len == nullptr || !node(c)->isScalar()) {
+        return GORGON_E_INVAL;
+    }
+    *out = node(c)->scalar().c_str();
+    *len = node(c)->scalar().size();
+    return GORGON_OK;
+}
+
+// Runs a typed read; on success stores it.
+template <class T, class Read>
+gorgon_status typed(const gorgon_config* c, T* out, Read read) noexcept {
+    if (c == nullptr || out == nullptr) return GORGON_E_INVAL;
+    try {
+        auto r = read(*node(c));
+        if (!r) return GORGON_E_INVAL;
+        *out = static_cast<T>(r.value());
+        return GORGON_OK;
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+}
+
+gorgon_status apiConfigInt(const gorgon_config* c, int64_t* out) noexcept {
+    return typed(c, out, [](const ConfigNode& n) { return n.asInt(INT64_MIN, INT64_MAX); });
+}
+
+gorgon_status apiConfigBool(const gorgon_config* c, int* out) noexcept {
+    return typed(c, out, [](const ConfigNode& n) { return n.asBool(); });
+}
+
+gorgon_status apiConfigDuration(const gorgon_config* c, uint64_t* out) noexcept {
+    return typed(c, out, [](const ConfigNode& n) { return n.asDurationMs(); });
+}
+
+gorgon_status apiConfigSizeBytes(const gorgon_config* c, uint64_t* out) noexcept {
+    return typed(c, out, [](const ConfigNode& n) { return n.asSizeBytes(); });
+}
+
+void apiConfigError(gorgon_plugin* self, const gorgon_config* c, const char* msg,
+                    size_t len) noexcept {
+    try {
+        std::string m(text(msg, std::min(len, kMaxLogMessage)));
+        std::string line = c == nullptr ? m : node(c)->error(m).message;
+        Generation& g = gen(self);
+        g.last_error += (g.last_error.empty() ? "" : "\n") + line;
+    } catch (...) {
+    }
+}
+
+gorgon_status apiConfigCheckKeys(gorgon_plugin* self, const gorgon_config* c,
+                                 const char* const* allowed) noexcept {
+    if (c == nullptr || !node(c)->isMap()) return GORGON_E_INVAL;
+    try {
+        std::vector<std::string_view> keys;
+        for (size_t i = 0; allowed != nullptr && allowed[i] != nullptr && i < 1024; ++i) {
+            keys.emplace_back(allowed[i]);
+        }
+        auto unknown = node(c)->unknownKeys(keys);
+        Generation& g = gen(self);
+        for (const auto& line : unknown) g.last_error += (g.last_error.empty() ? "" : "\n") + line;
+        return unknown.empty() ? GORGON_OK : GORGON_E_INVAL;
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+}
+
+gorgon_status apiProtocolRegister(gorgon_plugin* self, const char* name,
+                                  const gorgon_protocol* proto, void* user) noexcept {
+    if (name == nullptr || proto == nullptr || proto->struct_size < sizeof(uint32_t)) {
+        return GORGON_E_INVAL;
+    }
+    try {
+        Generation& g = gen(self);
+        std::string n(name, strnlen(name, 64));
+        if (g.state != Generation::State::Loading) return GORGON_E_INVAL;
+        if (g.protocols.count(n) != 0 || g.host().plugins().protocolTaken(g, n)) {
+            return GORGON_E_EXISTS;
+        }
+        ProtocolRegistration reg;
+        std::memcpy(&reg.hooks, proto, std::min<size_t>(proto->struct_size, sizeof reg.hooks));
+        reg.hooks.struct_size = sizeof reg.hooks;
+        if (reg.hooks.server_open == nullptr || reg.hooks.accept == nullptr) {
+            return GORGON_E_INVAL;
+        }
+        reg.user = user;
+        g.protocols[n] = reg;
+        return GORGON_OK;
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+}
+
+gorgon_status apiConnSetCallbacks(gorgon_plugin* self, gorgon_conn_id id,
+                                  const gorgon_conn_callbacks* cb, void* user) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    if (cb == nullptr || cb->struct_size < sizeof(uint32_t)) return GORGON_E_INVAL;
+    gen(self).host().connections().setCallbacks(*c, *cb, user);
+    if (c->callbacks.on_close == nullptr) return GORGON_E_INVAL;
+    return GORGON_OK;
+}
+
+size_t apiConnInputLength(gorgon_plugin* self, gorgon_conn_id id) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    return c == nullptr ? 0 : evbuffer_get_length(bufferevent_get_input(c->bev.get()));
+}
+
+gorgon_status apiConnPeek(gorgon_plugin* self, gorgon_conn_id id, size_t want, const char** data,
+                          size_t* len) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    if (data == nullptr || len == nullptr) return GORGON_E_INVAL;
+    evbuffer* in = bufferevent_get_input(c->bev.get());
+    size_t n = std::min(want, evbuffer_get_length(in));
+    unsigned char* p = n == 0 ? nullptr : evbuffer_pullup(in, static_cast<ev_ssize_t>(n));
+    if (n != 0 && p == nullptr) return GORGON_E_NOMEM;
+    *data = reinterpret_cast<const char*>(p);
+    *len = n;
+    return GORGON_OK;
+}
+
+int64_t apiConnFind(gorgon_plugin* self, gorgon_conn_id id, const char* needle, size_t nlen,
+                    size_t limit) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    if (needle == nullptr || nlen == 0) return GORGON_E_INVAL;
+    evbuffer* in = bufferevent_get_input(c->bev.get());
+    evbuffer_ptr end{};
+    size_t avail = evbuffer_get_length(in);
+    if (limit < avail) {
+        if (evbuffer_ptr_set(in, &end, limit, EVBUFFER_PTR_SET) != 0) return -1;
+    }
+    evbuffer_ptr at =
+        evbuffer_search_range(in, needle, nlen, nullptr, limit < avail ? &end : nullptr);
+    return at.pos < 0 ? -1 : static_cast<int64_t>(at.pos);
+}
+
+gorgon_status apiConnConsume(gorgon_plugin* self, gorgon_conn_id id, size_t len) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    return evbuffer_drain(bufferevent_get_input(c->bev.get()), len) == 0 ? GORGON_OK
+                                                                         : GORGON_E_INVAL;
+}
+
+int64_t apiConnRead(gorgon_plugin* self, gorgon_conn_id id, void* buf, size_t cap) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    if (buf == nullptr && cap != 0) return GORGON_E_INVAL;
+    int n =
+        evbuffer_remove(bufferevent_get_input(c->bev.get()), buf, std::min<size_t>(cap, INT32_MAX));
+    return n < 0 ? GORGON_E_IO : n;
+}
+
+gorgon_status apiConnWrite(gorgon_plugin* self, gorgon_conn_id id, const void* data,
+                           size_t len) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    if (c->state != Connection::State::Open) return GORGON_E_STALE;
+    if (len == 0) return GORGON_OK;
+    if (data == nullptr) return GORGON_E_INVAL;
+    return bufferevent_write(c->bev.get(), data, len) == 0 ? GORGON_OK : GORGON_E_NOMEM;
+}
+
+size_t apiConnOutputLength(gorgon_plugin* self, gorgon_conn_id id) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    return c == nullptr ? 0 : evbuffer_get_length(bufferevent_get_output(c->bev.get()));
+}
+
+gorgon_status apiConnPause(gorgon_plugin* self, gorgon_conn_id id, int paused) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    if (c->state != Connection::State::Open) return GORGON_E_STALE;
+    c->paused = paused != 0;
+    if (c->paused) {
+        bufferevent_disable(c->bev.get(), EV_READ);
+    } else {
+        bufferevent_enable(c->bev.get(), EV_READ);
+    }
+    return GORGON_OK;
+}
+
+timeval toTimeval(uint64_t ms) {
+    return timeval{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
+}
+
+gorgon_status apiConnSetTimeouts(gorgon_plugin* self, gorgon_conn_id id, uint64_t read_ms,
+                                 uint64_t write_ms) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    timeval r = toTimeval(read_ms);
+    timeval w = toTimeval(write_ms);
+    bufferevent_set_timeouts(c->bev.get(), read_ms ? &r : nullptr, write_ms ? &w : nullptr);
+    return GORGON_OK;
+}
+
+gorgon_status apiConnClose(gorgon_plugin* self, gorgon_conn_id id, uint32_t flags) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    gen(self).host().connections().close(*c, GORGON_CLOSE_LOCAL,
+                                         (flags & GORGON_CLOSE_AFTER_FLUSH) != 0);
+    return GORGON_OK;
+}
+
+gorgon_status apiConnInfo(gorgon_plugin* self, gorgon_conn_id id, gorgon_conn_info* out) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    if (out == nullptr || out->struct_size < sizeof(uint32_t)) return GORGON_E_INVAL;
+    gorgon_conn_info info{};
+    info.struct_size = sizeof info;
+    info.family = c->family;
+    info.peer = c->peer.c_str();
+    info.peer_host = c->peer_host.c_str();
+    info.peer_port = c->peer_port;
+    info.local = c->local.c_str();
+    info.server_name = c->server != nullptr ? c->server->config.name.c_str() : "";
+    info.peer_uid = c->peer_uid;
+    info.peer_gid = c->peer_gid;
+    info.peer_pid = c->peer_pid;
+    uint32_t size = std::min<uint32_t>(out->struct_size, sizeof info);
+    std::memcpy(out, &info, size);
+    out->struct_size = size;
+    return GORGON_OK;
+}
+
+gorgon_status apiConnAdopt(gorgon_plugin* self, gorgon_conn_id id, const gorgon_conn_callbacks* cb,
+                           void* user) noexcept {
+    Generation& g = gen(self);
+    Connection* c = g.host().connections().find(id);
+    if (c == nullptr || !c->open() || c->owner == nullptr) return GORGON_E_STALE;
+    if (c->owner == &g) return GORGON_E_INVAL;
+    // Only a newer generation of the same plugin may take a connection over.
+    if (c->owner->name() != g.name() || c->owner->number() >= g.number()) return GORGON_E_PERM;
+    if (cb == nullptr || cb->struct_size < sizeof(uint32_t)) return GORGON_E_INVAL;
+    gorgon_conn_callbacks copy{};
+    std::memcpy(&copy, cb, std::min<size_t>(cb->struct_size, sizeof copy));
+    if (copy.on_close == nullptr) return GORGON_E_INVAL;
+    g.host().connections().adopt(*c, g, *cb, user);
+    return GORGON_OK;
+}
+
+gorgon_timer_id apiTimerStart(gorgon_plugin* self, uint64_t ms, uint32_t flags, gorgon_timer_fn fn,
+                              void* user) noexcept {
+    try {
+        return gen(self).host().timers().start(gen(self), ms, flags, fn, user);
+    } catch (...) {
+        return 0;
+    }
+}
+
+gorgon_status apiTimerCancel(gorgon_plugin* self, gorgon_timer_id id) noexcept {
+    return gen(self).host().timers().cancel(gen(self), id);
+}
+
+gorgon_stat_id apiStatCounter(gorgon_plugin* self, const char* name) noexcept {
+    if (name == nullptr) return 0;
+    try {
+        Generation& g = gen(self);
+        std::string n(name, strnlen(name, 128));
+        for (size_t i = 0; i < g.counter_names.size(); ++i) {
+            if (g.counter_names[i] == n) return i + 1;
+        }
+        if (g.counter_names.size() >= 1024) return 0;
+        g.counter_names.push_back(n);
+        g.counters[n] = 0;
+        return g.counter_names.size();
+    } catch (...) {
+        return 0;
+    }
+}
+
+void apiStatAdd(gorgon_plugin* self, gorgon_stat_id counter, int64_t delta) noexcept {
+    Generation& g = gen(self);
+    if (counter == 0 || counter > g.counter_names.size()) return;
+    g.counters[g.counter_names[counter - 1]] += delta;
+}
+
+gorgon_status apiServicePublish(gorgon_plugin* self, const char* name, const void* iface) noexcept {
+    if (name == nullptr) return GORGON_E_INVAL;
+    try {
+        return gen(self).host().plugins().publish(gen(self), std::string(name, strnlen(name, 128)),
+                                                  iface);
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+}
+
+gorgon_status apiServiceAcquire(gorgon_plugin* self, const char* name,
+                                const void** iface) noexcept {
+    if (name == nullptr) return GORGON_E_INVAL;
+    try {
+        return gen(self).host().plugins().acquire(gen(self), std::string(name, strnlen(name, 128)),
+                                                  iface);
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+}
+
+gorgon_status apiServiceRelease(gorgon_plugin* self, const void* iface) noexcept {
+    return gen(self).host().plugins().release(gen(self), iface);
+}
+
+gorgon_status apiBufferAppend(gorgon_buffer* b, const void* data, size_t len) noexcept {
+    if (b == nullptr || (data == nullptr && len != 0)) return GORGON_E_INVAL;
+    if (b->data.size() + len > (64u << 20)) return GORGON_E_TOOBIG;
+    try {
+        b->data.append(static_cast<const char*>(data), len);
+        return GORGON_OK;
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+}
+
+void writeError(char* err, size_t cap, const std::string& message) {
+    if (err == nullptr || cap == 0) return;
+    size_t n = std::min(cap - 1, message.size());
+    std::memcpy(err, message.data(), n);
+    err[n] = '\0';
+}
+
+gorgon_status apiPluginList(gorgon_plugin* self, gorgon_plugin_list_fn fn, void* user) noexcept {
+    if (fn == nullptr) return GORGON_E_INVAL;
+    try {
+        PluginManager& pm = gen(self).host().plugins();
+        for (Generation* g : pm.generations()) {
+            const char* state = "loading";
+            switch (g->state) {
+                case Generation::State::Active:
+                    state = "active";
+                    break;
+                case Generation::State::Draining:
+                    state = "draining";
+                    break;
+                case Generation::State::Finalizing:
+                    state = "finalizing";
+                    break;
+                case Generation::State::Loading:
+                    break;
+            }
+            gorgon_plugin_info info{};
+            info.struct_size = sizeof info;
+            info.name = g->name().c_str();
+            info.version = g->info().version.c_str();
+            info.description = g->info().description.c_str();
+            info.file = g->object().file().c_str();
+            info.sha256 = g->object().sha256().c_str();
+            info.state = state;
+            info.generation = g->number();
+            info.connections = g->connections.size();
+            info.references = g->references() + g->timers.size();
+            fn(user, &info);
+        }
+        return GORGON_OK;
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+}
+
+template <class Op>
+gorgon_status manage(char* err, size_t cap, Op op) noexcept {
+    try {
+        auto r = op();
+        if (!r) {
+            writeError(err, cap, r.error());
+            return GORGON_E_INVAL;
+        }
+        writeError(err, cap, "");
+        return GORGON_OK;
+    } catch (const std::exception& e) {
+        writeError(err, cap, e.what());
+        return GORGON_E_INTERNAL;
+    }
+}
+
+gorgon_status apiPluginLoad(gorgon_plugin* self, const char* what, char* err, size_t cap) noexcept {
+    if (what == nullptr) return GORGON_E_INVAL;
+    return manage(err, cap, [&]() -> Result<void> {
+        auto r = gen(self).host().plugins().load(what);
+        if (!r) return fail(r.error());
+        return {};
+    });
+}
+
+gorgon_status apiPluginUnload(gorgon_plugin* self, const char* name, char* err,
+                              size_t cap) noexcept {
+    if (name == nullptr) return GORGON_E_INVAL;
+    return manage(err, cap, [&] { return gen(self).host().plugins().unload(name); });
+}
+
+gorgon_status apiPluginReload(gorgon_plugin* self, const char* name, const char* path, char* err,
+                              size_t cap) noexcept {
+    if (name == nullptr) return GORGON_E_INVAL;
+    return manage(err, cap, [&]() -> Result<void> {
+        auto r = gen(self).host().plugins().reload(name, path == nullptr ? "" : path);
+        if (!r) return fail(r.error());
+        return {};
+    });
+}
+
+constexpr gorgon_host_api kApi = {
+    sizeof(gorgon_host_api),
+    GORGON_ABI_MAJOR,
+    GORGON_ABI_MINOR,
+    GORGON_HOST_VERSION,
+    &apiLog,
+    &apiLogEnabled,
+    &apiSetError,
+    &apiConfigType,
+    &apiConfigGet,
+    &apiConfigSize,
+    &apiConfigAt,
+    &apiConfigKeyAt,
+    &apiConfigString,
+    &apiConfigInt,
+    &apiConfigBool,
+    &apiConfigDuration,
+    &apiConfigSizeBytes,
+    &apiConfigError,
+    &apiConfigCheckKeys,
+    &apiProtocolRegister,
+    &apiConnSetCallbacks,
+    &apiConnInputLength,
+    &apiConnPeek,
+    &apiConnFind,
+    &apiConnConsume,
+    &apiConnRead,
+    &apiConnWrite,
+    &apiConnOutputLength,
+    &apiConnPause,
+    &apiConnSetTimeouts,
+    &apiConnClose,
+    &apiConnInfo,
+    &apiConnAdopt,
+    &apiTimerStart,
+    &apiTimerCancel,
+    &apiStatCounter,
+    &apiStatAdd,
+    &apiServicePublish,
+    &apiServiceAcquire,
+    &apiServiceRelease,
+    &apiBufferAppend,
+    &apiPluginList,
+    &apiPluginLoad,
+    &apiPluginUnload,
+    &apiPluginReload,
+};
+
+}  // namespace
+
+const gorgon_host_api& hostApi() noexcept {
+    return kApi;
+}
+
+}  // namespace gorgon

@@ -1,0 +1,394 @@
+/*
+ * gorgon/plugin.h — the Gorgon plugin ABI (stable C interface).
+ *
+ * A plugin is a shared object that exports exactly one symbol, gorgon_plugin_entry(), which
+ * returns a pointer to a static const gorgon_plugin_descriptor. The host reads and checks the
+ * descriptor before any other plugin code runs, then calls init() with a table of host
+ * functions (gorgon_host_api). Plugins reach the host only through that table: they never link
+ * against host symbols.
+ *
+ * Stability rules (see sdk/ABI_CHANGES.md):
+ *   - Every struct that crosses the boundary starts with uint32_t struct_size. New members are
+ *     only ever appended; nothing is reordered, removed or retyped within a major version.
+ *   - A plugin built for ABI MAJOR.MINOR loads on a host with the same MAJOR and a MINOR at least
+ *     as high. Anything else is refused with a message naming both versions.
+ *   - A plugin that wants a function added in a later minor tests for it with GORGON_HOST_HAS().
+ *
+ * Threading: the host runs one event loop on one thread. Every hook and callback is called on
+ * it, and every host function must be called on it. Plugins must not create threads,
+ * pthread keys or thread_local objects with destructors (they would pin the shared object).
+ *
+ * Ownership words used below:
+ *   BORROWED     valid only for the duration of the call that passed it.
+ *   HOST-OWNED   the host frees it; the plugin must not. Lifetime is stated beside it.
+ *   PLUGIN-OWNED the plugin frees it; the host never touches it beyond what is stated.
+ *
+ * Handles the plugin may keep across calls (connections, timers, servers) are 64-bit ids, never
+ * pointers: an id that no longer names a live object makes every call return GORGON_E_STALE
+ * rather than touching freed memory.
+ */
+#ifndef GORGON_PLUGIN_H
+#define GORGON_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Versions ------------------------------------------------------------------------------ */
+
+/** The ABI version these headers describe. A plugin records it in its descriptor. */
+#define GORGON_ABI_MAJOR 1
+#define GORGON_ABI_MINOR 0
+
+/** Marks the one symbol a plugin exports. gorgon_add_plugin() hides everything else. */
+#if defined(__GNUC__)
+#define GORGON_EXPORT __attribute__((visibility("default")))
+#else
+#define GORGON_EXPORT
+#endif
+
+/* ---- Status codes -------------------------------------------------------------------------- */
+
+/** Result of a host function or a plugin hook. 0 is success; negative values are errors. */
+typedef int32_t gorgon_status;
+
+#define GORGON_OK 0
+#define GORGON_DECLINED 1         /**< Not an error: "not mine, let the next handler try". */
+#define GORGON_E_INVAL (-1)       /**< An argument is invalid. */
+#define GORGON_E_NOMEM (-2)       /**< Out of memory. */
+#define GORGON_E_AGAIN (-3)       /**< Not ready yet; try again after the next callback. */
+#define GORGON_E_STALE (-4)       /**< The id names no live object (closed, cancelled, unloaded). */
+#define GORGON_E_UNSUPPORTED (-5) /**< The host or plugin does not support this. */
+#define GORGON_E_IO (-6)          /**< An operating-system I/O error. */
+#define GORGON_E_PERM (-7)        /**< Not allowed: the caller does not own the object. */
+#define GORGON_E_NOTFOUND (-8)    /**< No such name. */
+#define GORGON_E_EXISTS (-9)      /**< The name is already taken. */
+#define GORGON_E_BUSY (-10)       /**< In use (for example, a plugin others depend on). */
+#define GORGON_E_TOOBIG (-11)     /**< A size limit was reached. */
+#define GORGON_E_INTERNAL (-12)   /**< A bug; the host logged the detail. */
+
+/* ---- Opaque and id types ------------------------------------------------------------------- */
+
+/** One loaded generation of a plugin, as the host sees it. HOST-OWNED; valid from init() until
+ *  shutdown() returns. Pass it back to every host function that asks for `self`. */
+typedef struct gorgon_plugin gorgon_plugin;
+
+/** A node of the configuration tree. HOST-OWNED; BORROWED for the hook it was passed to
+ *  (init(), server_open()). Copy out what you keep. */
+typedef struct gorgon_config gorgon_config;
+
+/** A growable byte buffer the host owns, used for state hand-off. */
+typedef struct gorgon_buffer gorgon_buffer;
+
+typedef uint64_t gorgon_conn_id;   /**< A client connection. 0 is never a valid id. */
+typedef uint64_t gorgon_timer_id;  /**< A timer. 0 is never a valid id. */
+typedef uint64_t gorgon_server_id; /**< A configured server (a set of listeners). */
+typedef uint64_t gorgon_stat_id;   /**< A counter registered by the plugin. */
+
+/** Log levels, most to least severe. */
+typedef enum gorgon_log_level {
+    GORGON_LOG_ERROR = 0,
+    GORGON_LOG_WARN = 1,
+    GORGON_LOG_INFO = 2,
+    GORGON_LOG_DEBUG = 3
+} gorgon_log_level;
+
+/** Kinds of configuration node. */
+typedef enum gorgon_config_type {
+    GORGON_CONFIG_MISSING = 0, /**< The key or index does not exist (node is NULL). */
+    GORGON_CONFIG_NULL = 1,
+    GORGON_CONFIG_SCALAR = 2,
+    GORGON_CONFIG_SEQUENCE = 3,
+    GORGON_CONFIG_MAP = 4
+} gorgon_config_type;
+
+/* ---- Connections --------------------------------------------------------------------------- */
+
+/** Events delivered to gorgon_conn_callbacks.on_event. */
+typedef enum gorgon_conn_event {
+    GORGON_CONN_EOF = 1,          /**< The peer closed its sending side. Output may still flow. */
+    GORGON_CONN_READ_TIMEOUT = 2, /**< Nothing arrived within the read timeout. */
+    GORGON_CONN_WRITE_TIMEOUT = 3 /**< Output made no progress within the write timeout. */
+} gorgon_conn_event;
+
+/** Why a connection ended, passed to on_close. */
+typedef enum gorgon_close_reason {
+    GORGON_CLOSE_LOCAL = 0,   /**< The plugin closed it. */
+    GORGON_CLOSE_PEER = 1,    /**< The peer closed it or reset it. */
+    GORGON_CLOSE_ERROR = 2,   /**< A socket error. */
+    GORGON_CLOSE_TIMEOUT = 3, /**< A timeout with no on_event handler to take it. */
+    GORGON_CLOSE_SHUTDOWN = 4 /**< The host is stopping, or the owning generation was retired. */
+} gorgon_close_reason;
+
+/** Flags for conn_close. */
+#define GORGON_CLOSE_NOW 0u         /**< Drop pending output and close. */
+#define GORGON_CLOSE_AFTER_FLUSH 1u /**< Stop reading, send what is queued, then close. */
+
+/**
+ * Callbacks for one connection. The struct is BORROWED by conn_set_callbacks (the host copies
+ * it). `user` is PLUGIN-OWNED and is passed back unchanged; free it in on_close.
+ *
+ * on_close is called exactly once per connection, always from the event loop and never from
+ * inside a host function the plugin is calling, so it is safe to free `user` there.
+ */
+typedef struct gorgon_conn_callbacks {
+    uint32_t struct_size;
+    /** Bytes arrived. Read them with conn_peek/conn_consume/conn_read. Optional. */
+    void (*on_data)(void* user, gorgon_conn_id conn);
+    /** Queued output fell to zero bytes (everything handed to the kernel). Optional. */
+    void (*on_drained)(void* user, gorgon_conn_id conn);
+    /** EOF or a timeout. If NULL, the host closes the connection on any event. */
+    void (*on_event)(void* user, gorgon_conn_id conn, gorgon_conn_event event);
+    /** The connection is gone; its id is stale from now on. Required. */
+    void (*on_close)(void* user, gorgon_conn_id conn, gorgon_close_reason reason);
+} gorgon_conn_callbacks;
+
+/** Facts about a connection. Strings are HOST-OWNED, NUL-terminated, valid while the
+ *  connection lives. Filled by conn_info up to the smaller of the two struct sizes. */
+typedef struct gorgon_conn_info {
+    uint32_t struct_size;
+    int32_t family;          /**< AF_INET, AF_INET6 or AF_UNIX. */
+    const char* peer;        /**< "192.0.2.1:51000", "[2001:db8::1]:51000" or "unix:" + path. */
+    const char* peer_host;   /**< The address alone, without the port. */
+    uint16_t peer_port;      /**< 0 for Unix sockets. */
+    const char* local;       /**< The listening address the connection arrived on. */
+    const char* server_name; /**< The `name` of the server in the configuration. */
+    int64_t peer_uid;        /**< Unix sockets: the peer's uid (SO_PEERCRED); otherwise -1. */
+    int64_t peer_gid;        /**< Unix sockets: the peer's gid; otherwise -1. */
+    int64_t peer_pid;        /**< Unix sockets: the peer's pid; otherwise -1. */
+} gorgon_conn_info;
+
+/* ---- Protocols (what a server's listeners hand their connections to) ------------------------ */
+
+/** What the host tells a protocol about one configured server. BORROWED. */
+typedef struct gorgon_server_info {
+    uint32_t struct_size;
+    gorgon_server_id id;
+    const char* name; /**< The server's `name` in the configuration. */
+} gorgon_server_info;
+
+/**
+ * A protocol implementation, registered by a plugin in init() with protocol_register. For every
+ * server whose `protocol:` names it, the host calls server_open once per plugin generation, then
+ * accept for every connection the server's listeners take while that generation is current.
+ */
+typedef struct gorgon_protocol {
+    uint32_t struct_size;
+    /** Validate the server's `config:` subtree and build per-server state (PLUGIN-OWNED).
+     *  A non-OK status refuses the configuration (use config_error to say why). */
+    gorgon_status (*server_open)(void* user, const gorgon_server_info* server,
+                                 const gorgon_config* config, void** server_state);
+    /** The server is gone (removed from config, or this generation retired). Free state. */
+    void (*server_close)(void* server_state);
+    /** A new connection. Call conn_set_callbacks before returning, or the host closes it. */
+    gorgon_status (*accept)(void* server_state, gorgon_conn_id conn);
+} gorgon_protocol;
+
+/* ---- Plugin management (for the monitor) --------------------------------------------------- */
+
+/** One generation of one plugin, as listed by plugin_list. Strings HOST-OWNED, valid during the
+ *  callback only. */
+typedef struct gorgon_plugin_info {
+    uint32_t struct_size;
+    const char* name;
+    const char* version;
+    const char* description;
+    const char* file;     /**< The file it was loaded from (in the plugin directory). */
+    const char* sha256;   /**< Hex digest of the file's contents. */
+    const char* state;    /**< "active", "draining" or "resident" (failed to unmap). */
+    uint64_t generation;  /**< Increases by one on every load of this name. */
+    uint64_t connections; /**< Connections this generation holds. */
+    uint64_t references;  /**< Everything that pins it: connections, services, timers. */
+} gorgon_plugin_info;
+
+typedef void (*gorgon_plugin_list_fn)(void* user, const gorgon_plugin_info* info);
+
+/* ---- The host function table --------------------------------------------------------------- */
+
+typedef void (*gorgon_timer_fn)(void* user, gorgon_timer_id timer);
+
+/** Flags for timer_start. */
+#define GORGON_TIMER_ONCE 0u
+#define GORGON_TIMER_REPEAT 1u
+
+/**
+ * Functions the host offers. HOST-OWNED, valid from init() until shutdown() returns. Members are
+ * only ever appended; test for a newer one with GORGON_HOST_HAS(host, member).
+ * Unless stated otherwise, a `const char*` with a `size_t` length is BORROWED and need not be
+ * NUL-terminated.
+ */
+typedef struct gorgon_host_api {
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    const char* host_version; /**< e.g. "0.1.0". HOST-OWNED, static. */
+
+    /* -- Logging and errors -- */
+    /** Writes a line to the error log, tagged with the plugin's name. */
+    void (*log)(gorgon_plugin* self, gorgon_log_level level, const char* msg, size_t len);
+    /** Nonzero when `level` would be written, so callers can skip formatting. */
+    int (*log_enabled)(gorgon_plugin* self, gorgon_log_level level);
+    /** Sets the detail for a failing hook's status (init, server_open, hand-off). */
+    void (*set_error)(gorgon_plugin* self, const char* msg, size_t len);
+
+    /* -- Configuration (nodes are BORROWED; see gorgon_config) -- */
+    gorgon_config_type (*config_type)(const gorgon_config* node);
+    /** The child of a map by key, or NULL. */
+    const gorgon_config* (*config_get)(const gorgon_config* node, const char* key);
+    /** Number of children of a map or sequence; 0 otherwise. */
+    size_t (*config_size)(const gorgon_config* node);
+    /** The i-th child of a sequence or map (maps keep file order), or NULL. */
+    const gorgon_config* (*config_at)(const gorgon_config* node, size_t index);
+    /** The key of the i-th entry of a map, or NULL. HOST-OWNED, NUL-terminated. */
+    const char* (*config_key_at)(const gorgon_config* node, size_t index);
+    /** The text of a scalar; GORGON_E_INVAL if not a scalar. *out is HOST-OWNED. */
+    gorgon_status (*config_string)(const gorgon_config* node, const char** out, size_t* len);
+    gorgon_status (*config_int)(const gorgon_config* node, int64_t* out);
+    gorgon_status (*config_bool)(const gorgon_config* node, int* out);
+    /** "250ms", "10s", "5m", "1h", or a bare number of seconds. */
+    gorgon_status (*config_duration_ms)(const gorgon_config* node, uint64_t* out);
+    /** "512", "64k", "16M", "1G" (powers of 1024). */
+    gorgon_status (*config_size_bytes)(const gorgon_config* node, uint64_t* out);
+    /** Reports an error about `node` as "FILE:LINE:COL: KEY: msg" and fails the hook. */
+    void (*config_error)(gorgon_plugin* self, const gorgon_config* node, const char* msg,
+                         size_t len);
+    /** Reports every key of map `node` that is not in the NULL-terminated `allowed` list.
+     *  Returns GORGON_OK if there are none, GORGON_E_INVAL otherwise. */
+    gorgon_status (*config_check_keys)(gorgon_plugin* self, const gorgon_config* node,
+                                       const char* const* allowed);
+
+    /* -- Protocols -- */
+    /** `proto` is BORROWED (copied); `user` is PLUGIN-OWNED, passed to server_open. */
+    gorgon_status (*protocol_register)(gorgon_plugin* self, const char* name,
+                                       const gorgon_protocol* proto, void* user);
+
+    /* -- Connections (conn must be owned by `self`'s generation, else GORGON_E_PERM) -- */
+    gorgon_status (*conn_set_callbacks)(gorgon_plugin* self, gorgon_conn_id conn,
+                                        const gorgon_conn_callbacks* callbacks, void* user);
+    /** Bytes waiting to be read. */
+    size_t (*conn_input_length)(gorgon_plugin* self, gorgon_conn_id conn);
+    /** Makes the first `want` input bytes (or all, if fewer) contiguous and points *data at
+     *  them. *data is HOST-OWNED, valid until the next host call on this connection. */
+    gorgon_status (*conn_peek)(gorgon_plugin* self, gorgon_conn_id conn, size_t want,
+                               const char** data, size_t* len);
+    /** Offset of the first `needle` within the first `limit` input bytes, or -1. */
+    int64_t (*conn_find)(gorgon_plugin* self, gorgon_conn_id conn, const char* needle,
+                         size_t needle_len, size_t limit);
+    /** Discards `len` bytes of input. */
+    gorgon_status (*conn_consume)(gorgon_plugin* self, gorgon_conn_id conn, size_t len);
+    /** Copies up to `cap` input bytes into `buf` and consumes them; returns the count or an
+     *  error status (negative). */
+    int64_t (*conn_read)(gorgon_plugin* self, gorgon_conn_id conn, void* buf, size_t cap);
+    /** Queues bytes for sending (copied). */
+    gorgon_status (*conn_write)(gorgon_plugin* self, gorgon_conn_id conn, const void* data,
+                                size_t len);
+    /** Bytes queued but not yet handed to the kernel. */
+    size_t (*conn_output_length)(gorgon_plugin* self, gorgon_conn_id conn);
+    /** Stops (paused = 1) or resumes (0) reading from the socket. */
+    gorgon_status (*conn_pause_reading)(gorgon_plugin* self, gorgon_conn_id conn, int paused);
+    /** Read and write timeouts in milliseconds; 0 disables one. */
+    gorgon_status (*conn_set_timeouts)(gorgon_plugin* self, gorgon_conn_id conn, uint64_t read_ms,
+                                       uint64_t write_ms);
+    /** GORGON_CLOSE_NOW or GORGON_CLOSE_AFTER_FLUSH. on_close follows from the loop. */
+    gorgon_status (*conn_close)(gorgon_plugin* self, gorgon_conn_id conn, uint32_t flags);
+    gorgon_status (*conn_info)(gorgon_plugin* self, gorgon_conn_id conn, gorgon_conn_info* out);
+    /** Takes over a connection handed off by the previous generation (see handoff_import). */
+    gorgon_status (*conn_adopt)(gorgon_plugin* self, gorgon_conn_id conn,
+                                const gorgon_conn_callbacks* callbacks, void* user);
+
+    /* -- Timers (swept when the generation is retired) -- */
+    /** Calls fn(user, id) after `ms` milliseconds, once or every `ms` (GORGON_TIMER_REPEAT).
+     *  Returns 0 on failure. A one-shot timer's id is stale once its callback starts. */
+    gorgon_timer_id (*timer_start)(gorgon_plugin* self, uint64_t ms, uint32_t flags,
+                                   gorgon_timer_fn fn, void* user);
+    gorgon_status (*timer_cancel)(gorgon_plugin* self, gorgon_timer_id timer);
+
+    /* -- Statistics -- */
+    /** Registers (or finds) a counter named `name` for this plugin. Returns 0 on failure. */
+    gorgon_stat_id (*stat_counter)(gorgon_plugin* self, const char* name);
+    void (*stat_add)(gorgon_plugin* self, gorgon_stat_id counter, int64_t delta);
+
+    /* -- Service registry: how plugins find each other without linking -- */
+    /** Publishes `iface` (PLUGIN-OWNED, must stay valid until shutdown) under `name`. */
+    gorgon_status (*service_publish)(gorgon_plugin* self, const char* name, const void* iface);
+    /** Finds the newest generation's `name` and pins that generation until service_release
+     *  (or until `self` is retired). *iface is valid while pinned. */
+    gorgon_status (*service_acquire)(gorgon_plugin* self, const char* name, const void** iface);
+    gorgon_status (*service_release)(gorgon_plugin* self, const void* iface);
+
+    /* -- State hand-off -- */
+    gorgon_status (*buffer_append)(gorgon_buffer* buffer, const void* data, size_t len);
+
+    /* -- Plugin management (errors written NUL-terminated into err[0..err_cap)) -- */
+    gorgon_status (*plugin_list)(gorgon_plugin* self, gorgon_plugin_list_fn fn, void* user);
+    /** Loads a plugin by name (found in the plugin directory) or by path. */
+    gorgon_status (*plugin_load)(gorgon_plugin* self, const char* name_or_path, char* err,
+                                 size_t err_cap);
+    gorgon_status (*plugin_unload)(gorgon_plugin* self, const char* name, char* err,
+                                   size_t err_cap);
+    /** Loads a new generation from `path` (NULL: the same file name, re-read) beside the
+     *  current one; the old one drains. All-or-nothing. */
+    gorgon_status (*plugin_reload)(gorgon_plugin* self, const char* name, const char* path,
+                                   char* err, size_t err_cap);
+} gorgon_host_api;
+
+/** Nonzero when the host's table is long enough to hold `member`. */
+#define GORGON_HOST_HAS(host, member) \
+    ((host)->struct_size >=           \
+     offsetof(gorgon_host_api, member) + sizeof(((const gorgon_host_api*)0)->member))
+
+/* ---- The descriptor ------------------------------------------------------------------------ */
+
+/**
+ * What a plugin is and how to drive it. Returned by gorgon_plugin_entry(); must point at static
+ * const data (the host may read it before, and after, calling any hook).
+ */
+typedef struct gorgon_plugin_descriptor {
+    uint32_t struct_size; /**< sizeof(gorgon_plugin_descriptor) as the plugin compiled it. */
+    uint16_t abi_major;   /**< GORGON_ABI_MAJOR the plugin was built against. */
+    uint16_t abi_minor;   /**< GORGON_ABI_MINOR the plugin was built against. */
+    const char* name;     /**< [a-z0-9][a-z0-9-]*, at most 63 characters; unique. */
+    const char* version;  /**< The plugin's own version, free text, e.g. "1.2.0". */
+    const char* description;
+    /** NULL-terminated list of what it offers: "protocol:chat", "http-extension:static". */
+    const char* const* provides;
+    /** NULL-terminated list of what it needs from other plugins ("filesystem:os"). */
+    const char* const* depends;
+
+    /** Builds the plugin's state (PLUGIN-OWNED). `config` is the plugin's subtree under
+     *  `plugins.load.<name>` (may be an empty map). Required. */
+    gorgon_status (*init)(const gorgon_host_api* host, gorgon_plugin* self,
+                          const gorgon_config* config, void** state);
+    /** Frees everything. The host has already closed the generation's connections and
+     *  cancelled its timers. Required. */
+    void (*shutdown)(void* state);
+    /** Optional. This generation is being retired: finish in-flight work, accept none, and
+     *  close connections at their next clean boundary. */
+    void (*drain)(void* state);
+    /** Optional. Called on the old generation during a reload, before the new generation takes
+     *  over: write whatever the new one needs (for example connection ids) into `out`. */
+    gorgon_status (*handoff_export)(void* state, gorgon_buffer* out);
+    /** Optional. Called on the new generation with what the old one exported; adopt its
+     *  connections with conn_adopt. Connections not adopted stay with the old generation and
+     *  are drained. */
+    gorgon_status (*handoff_import)(void* state, const void* data, size_t len);
+} gorgon_plugin_descriptor;
+
+/** The one symbol every plugin exports. Must have no side effects. */
+typedef const gorgon_plugin_descriptor* (*gorgon_plugin_entry_fn)(void);
+#define GORGON_PLUGIN_ENTRY_SYMBOL "gorgon_plugin_entry"
+
+GORGON_EXPORT const gorgon_plugin_descriptor* gorgon_plugin_entry(void);
+
+/** The smallest descriptor the host accepts: everything up to and including shutdown. */
+#define GORGON_DESCRIPTOR_MIN_SIZE \
+    (offsetof(gorgon_plugin_descriptor, shutdown) + sizeof(void (*)(void*)))
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GORGON_PLUGIN_H */
