@@ -1,0 +1,110 @@
+#include "plugin/descriptor_check.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+
+namespace {
+
+gorgon_status initOk(const gorgon_host_api*, gorgon_plugin*, const gorgon_config*, void**) {
+    return GORGON_OK;
+}
+void shutdownOk(void*) {}
+gorgon_status exportOk(void*, gorgon_buffer*) { return GORGON_OK; }
+
+const char* const kProvides[] = {"protocol:test", nullptr};
+
+gorgon_plugin_descriptor valid() {
+    gorgon_plugin_descriptor d{};
+    d.struct_size = sizeof d;
+    d.abi_major = GORGON_ABI_MAJOR;
+    d.abi_minor = GORGON_ABI_MINOR;
+    d.name = "test";
+    d.version = "1.0";
+    d.provides = kProvides;
+    d.init = &initOk;
+    d.shutdown = &shutdownOk;
+    return d;
+}
+
+std::string refusal(const gorgon_plugin_descriptor& d) {
+    auto r = gorgon::checkDescriptor(&d);
+    REQUIRE_FALSE(r.ok());
+    return r.error();
+}
+
+}  // namespace
+
+TEST_CASE("a valid descriptor is copied") {
+    auto d = valid();
+    auto r = gorgon::checkDescriptor(&d);
+    REQUIRE(r.ok());
+    CHECK(r->name == "test");
+    CHECK(r->provides == std::vector<std::string>{"protocol:test"});
+    CHECK(r->depends.empty());
+    CHECK((r->hooks.init == &initOk));
+}
+
+TEST_CASE("version rule: same major, minor not newer") {
+    auto d = valid();
+    d.abi_major = GORGON_ABI_MAJOR + 1;
+    auto e = refusal(d);
+    CHECK(e.find("built for plugin ABI 2.0") != std::string::npos);
+    CHECK(e.find("this host provides 1.0") != std::string::npos);
+    d = valid();
+    d.abi_minor = GORGON_ABI_MINOR + 1;
+    CHECK(refusal(d).find("built for plugin ABI 1.1; this host provides 1.0") !=
+          std::string::npos);
+    d = valid();
+    d.abi_major = 0;
+    CHECK(refusal(d).find("0.0") != std::string::npos);
+}
+
+TEST_CASE("short and truncated descriptors") {
+    auto d = valid();
+    d.struct_size = 4;
+    CHECK(refusal(d).find("too short to hold a version") != std::string::npos);
+    d.struct_size = 8;
+    CHECK(refusal(d).find("needs at least") != std::string::npos);
+    CHECK(gorgon::checkDescriptor(nullptr).error().find("NULL") != std::string::npos);
+}
+
+TEST_CASE("a smaller, older descriptor leaves the newer hooks NULL") {
+    auto d = valid();
+    d.drain = &shutdownOk;
+    d.struct_size = GORGON_DESCRIPTOR_MIN_SIZE;  // as a plugin built before `drain` existed
+    auto r = gorgon::checkDescriptor(&d);
+    REQUIRE(r.ok());
+    CHECK((r->hooks.drain == nullptr));
+    CHECK(r->hooks.struct_size == sizeof(gorgon_plugin_descriptor));
+}
+
+TEST_CASE("names, strings and hooks") {
+    auto d = valid();
+    d.name = "Bad Name";
+    CHECK(refusal(d).find("is not 1-63 characters") != std::string::npos);
+    d.name = nullptr;
+    CHECK(refusal(d).find("name is missing") != std::string::npos);
+    d = valid();
+    d.version = nullptr;
+    CHECK(refusal(d).find("version is missing") != std::string::npos);
+    d = valid();
+    d.init = nullptr;
+    CHECK(refusal(d).find("no init hook") != std::string::npos);
+    d = valid();
+    d.shutdown = nullptr;
+    CHECK(refusal(d).find("no shutdown hook") != std::string::npos);
+    d = valid();
+    d.handoff_export = &exportOk;
+    CHECK(refusal(d).find("only one of handoff_export") != std::string::npos);
+    std::string longname(300, 'a');
+    d = valid();
+    d.description = longname.c_str();
+    CHECK(refusal(d).find("longer than") != std::string::npos);
+    static const char* many[70];
+    for (auto& m : many) m = "x";
+    many[69] = nullptr;
+    d = valid();
+    d.depends = many;
+    CHECK(refusal(d).find("more than 64") != std::string::npos);
+}
