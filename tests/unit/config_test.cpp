@@ -112,12 +112,12 @@ TEST_CASE("servers need a name, a protocol and addresses, and names are unique")
 }
 
 TEST_CASE("listen addresses are checked") {
-    auto ok = gorgon::parseConfig("servers:\n  - {name: a, protocol: p, listen: '[::1]:0'}\n",
-                                  "ok.yaml");
+    auto ok =
+        gorgon::parseConfig("servers:\n  - {name: a, protocol: p, listen: '[::1]:0'}\n", "ok.yaml");
     CHECK(ok.ok());
     auto bad = [](const char* addr) {
-        std::string text = std::string("servers:\n  - {name: a, protocol: p, listen: '") + addr +
-                           "'}\n";
+        std::string text =
+            std::string("servers:\n  - {name: a, protocol: p, listen: '") + addr + "'}\n";
         return errorOf(text.c_str());
     };
     CHECK(bad("127.0.0.1").find("expected HOST:PORT") != std::string::npos);

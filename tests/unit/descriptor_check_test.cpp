@@ -10,7 +10,9 @@ gorgon_status initOk(const gorgon_host_api*, gorgon_plugin*, const gorgon_config
     return GORGON_OK;
 }
 void shutdownOk(void*) {}
-gorgon_status exportOk(void*, gorgon_buffer*) { return GORGON_OK; }
+gorgon_status exportOk(void*, gorgon_buffer*) {
+    return GORGON_OK;
+}
 
 const char* const kProvides[] = {"protocol:test", nullptr};
 
@@ -53,8 +55,7 @@ TEST_CASE("version rule: same major, minor not newer") {
     CHECK(e.find("this host provides 1.0") != std::string::npos);
     d = valid();
     d.abi_minor = GORGON_ABI_MINOR + 1;
-    CHECK(refusal(d).find("built for plugin ABI 1.1; this host provides 1.0") !=
-          std::string::npos);
+    CHECK(refusal(d).find("built for plugin ABI 1.1; this host provides 1.0") != std::string::npos);
     d = valid();
     d.abi_major = 0;
     CHECK(refusal(d).find("0.0") != std::string::npos);

@@ -16,7 +16,7 @@ TEST_CASE("ids find their object until taken, and a reused slot gets a new id") 
     CHECK(t.take(a) == nullptr);
     uint64_t c = t.insert(std::make_unique<int>(3));
     CHECK((c & 0xffffffffu) == (a & 0xffffffffu));  // same slot...
-    CHECK(c != a);                                   // ...but the old id stays stale
+    CHECK(c != a);                                  // ...but the old id stays stale
     CHECK(t.find(a) == nullptr);
     CHECK(*t.find(c) == 3);
     CHECK(t.find(0) == nullptr);

@@ -223,7 +223,8 @@ class Conn {
 };
 
 // What a C++ connection handler implements. The object is PLUGIN-OWNED; onClose is the last
-// call it receives, so it may `delete this`-equivalent there (e.g. erase itself from a map).
+// call it receives, so its owner may free it there. gorgon::serve() makes the connection its
+// owner instead.
 class ConnHandler {
   public:
     ConnHandler() = default;
@@ -234,7 +235,7 @@ class ConnHandler {
     virtual void onDrained() {}
     // Default: any EOF or timeout closes the connection.
     virtual void onEvent(gorgon_conn_event) { conn().close(GORGON_CLOSE_AFTER_FLUSH); }
-    virtual void onClose(gorgon_close_reason reason) = 0;
+    virtual void onClose(gorgon_close_reason /*reason*/) {}
 
     [[nodiscard]] const Conn& conn() const noexcept { return conn_; }
     [[nodiscard]] const Host& host() const noexcept { return host_; }
@@ -254,12 +255,13 @@ class ConnHandler {
     }
     static void closeThunk(void* user, gorgon_conn_id, gorgon_close_reason reason) noexcept {
         auto* h = static_cast<ConnHandler*>(user);
+        Host host = h->host_;  // onClose may free the handler
         try {
             h->onClose(reason);
         } catch (const std::exception& e) {
-            h->host_.error(std::string("exception in onClose: ") + e.what());
+            host.error(std::string("exception in onClose: ") + e.what());
         } catch (...) {
-            h->host_.error("unknown exception in onClose");
+            host.error("unknown exception in onClose");
         }
     }
     template <class Fn>
@@ -287,6 +289,36 @@ inline gorgon_status ConnHandler::attach(Host host, gorgon_conn_id id, bool adop
                                                     &drainedThunk, &eventThunk, &closeThunk};
     return adopt ? host.api()->conn_adopt(host.self(), id, &callbacks, this)
                  : host.api()->conn_set_callbacks(host.self(), id, &callbacks, this);
+}
+
+namespace detail {
+
+// Owns a handler for exactly as long as its connection lives: freed after onClose.
+template <class H>
+class OwnedHandler final : public H {
+  public:
+    using H::H;
+    void onClose(gorgon_close_reason reason) override {
+        std::unique_ptr<OwnedHandler> self(this);  // adopted from serve(); freed on return
+        H::onClose(reason);
+    }
+};
+
+}  // namespace detail
+
+// Serves connection `id` with a new H(args...), which lives until the connection closes (after
+// its onClose). For handlers that need no owner; H overrides onData and friends, and may
+// override onClose for cleanup. Returns the status to return from accept().
+template <class H, class... Args>
+gorgon_status serve(Host host, gorgon_conn_id id, Args&&... args) noexcept {
+    try {
+        auto handler = std::make_unique<detail::OwnedHandler<H>>(std::forward<Args>(args)...);
+        gorgon_status status = handler->attach(host, id);
+        if (status == GORGON_OK) handler.release();  // the connection owns it now
+        return status;
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
 }
 
 // A one-shot or repeating timer that is cancelled when this object is destroyed.
