@@ -52,7 +52,7 @@ class Gorgon:
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         for name in expect_servers:
-            self.address(name)
+            self.addresses(name)
         return self
 
     def log(self):
@@ -121,12 +121,14 @@ class Gorgon:
 
 
 def check_config(path_or_text):
-    """Runs gorgon --check-config; returns (exit code, combined output)."""
-    if "\n" in path_or_text:
-        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
-            f.write(textwrap.dedent(path_or_text))
-            path = f.name
-    else:
-        path = path_or_text
-    p = subprocess.run([BIN, "--check-config", path], capture_output=True, text=True, timeout=30)
-    return p.returncode, p.stdout + p.stderr
+    """Runs gorgon --check-config in a scratch directory; returns (exit code, output)."""
+    with tempfile.TemporaryDirectory(prefix="gorgon-check-") as scratch:
+        if "\n" in path_or_text:
+            path = os.path.join(scratch, "gorgon.yaml")
+            with open(path, "w") as f:
+                f.write(textwrap.dedent(path_or_text))
+        else:
+            path = os.path.abspath(path_or_text)
+        p = subprocess.run([BIN, "--check-config", path], capture_output=True, text=True,
+                           timeout=30, cwd=scratch, stdin=subprocess.DEVNULL)
+        return p.returncode, p.stdout + p.stderr

@@ -1,0 +1,196 @@
+"""The host itself, driven through the fixture echo protocol: listeners, configuration errors,
+signals and privilege drop."""
+import os
+import pwd
+import signal
+import socket
+import subprocess
+import time
+import unittest
+
+from gorgon_harness import BIN, FIXTURE_DIR, Gorgon, check_config
+
+
+def echo_config(listen, extra=""):
+    items = "".join(f"\n      - \"{a}\"" for a in listen)
+    return f"""
+plugins:
+  directory: {FIXTURE_DIR}
+  runtime_directory: @DIR@/run
+shutdown_timeout: 1s
+{extra}
+servers:
+  - name: echo
+    protocol: echo
+    listen:{items}
+    config:
+      greeting: "> "
+"""
+
+
+def ask(sock, line):
+    sock.sendall(line)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def ipv6_available():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+class Listeners(unittest.TestCase):
+    def test_ipv4_ipv6_and_unix(self):
+        listen = ["127.0.0.1:0", "unix:@DIR@/echo.sock"]
+        if ipv6_available():
+            listen.append("[::1]:0")
+        with Gorgon(echo_config(listen)) as g:
+            g.start(["echo"])
+            addrs = g.addresses("echo")
+            self.assertEqual(len(addrs), len(listen), addrs)
+            for a in addrs:
+                if a.startswith("unix:"):
+                    s = socket.socket(socket.AF_UNIX)
+                    s.settimeout(5)
+                    s.connect(a[5:])
+                else:
+                    host, _, port = a.rpartition(":")
+                    s = socket.create_connection((host.strip("[]"), int(port)), timeout=5)
+                with s:
+                    self.assertEqual(ask(s, b"ping\n"), b"> ping\n", a)
+
+    def test_stale_unix_socket_is_replaced_but_other_files_are_not(self):
+        with Gorgon(echo_config(["unix:@DIR@/echo.sock"])) as g:
+            stale = socket.socket(socket.AF_UNIX)
+            stale.bind(os.path.join(g.dir, "echo.sock"))
+            stale.close()
+            g.start(["echo"])
+            s = socket.socket(socket.AF_UNIX)
+            s.settimeout(5)
+            s.connect(os.path.join(g.dir, "echo.sock"))
+            self.assertEqual(ask(s, b"x\n"), b"> x\n")
+            s.close()
+        with Gorgon(echo_config(["unix:@DIR@/data.txt"])) as g:
+            with open(os.path.join(g.dir, "data.txt"), "w") as f:
+                f.write("precious")
+            g.start()
+            self.assertEqual(g.proc.wait(10), 1)
+            self.assertIn("exists and is not a socket", g.log())
+            with open(os.path.join(g.dir, "data.txt")) as f:
+                self.assertEqual(f.read(), "precious")
+
+    def test_address_in_use_fails_start_with_a_clear_error(self):
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            port = busy.getsockname()[1]
+            with Gorgon(echo_config([f"127.0.0.1:{port}"])) as g:
+                g.start()
+                self.assertEqual(g.proc.wait(10), 1)
+                self.assertIn(f"127.0.0.1:{port}: bind: Address already in use", g.log())
+
+
+class CheckConfig(unittest.TestCase):
+    def test_valid(self):
+        code, out = check_config(echo_config(["127.0.0.1:0"]).replace("@DIR@", "."))
+        self.assertEqual(code, 0, out)
+        self.assertIn("configuration OK", out)
+
+    def test_errors_name_file_line_column_and_key(self):
+        code, out = check_config("log:\n  level: loud\nservers:\n  - name: x\n")
+        self.assertEqual(code, 1)
+        self.assertRegex(out, r"gorgon\.yaml:2:10: log\.level: expected error, warn")
+        self.assertRegex(out, r"gorgon\.yaml:4:\d+: servers\[0\]: a server needs a protocol")
+
+    def test_plugin_settings_are_validated(self):
+        cfg = echo_config(["127.0.0.1:0"]).replace("@DIR@", ".").replace(
+            'greeting: "> "', "greeting: hi\n      colour: red")
+        code, out = check_config(cfg)
+        self.assertEqual(code, 1, out)
+        self.assertRegex(out, r"gorgon\.yaml:\d+:\d+: servers\[0\]\.config\.colour: unknown key")
+
+    def test_unknown_protocol(self):
+        cfg = echo_config(["127.0.0.1:0"]).replace("protocol: echo", "protocol: nosuch")
+        code, out = check_config(cfg.replace("@DIR@", "."))
+        self.assertEqual(code, 1)
+        self.assertIn("no plugin in", out)
+        self.assertIn("provides protocol:nosuch", out)
+
+    def test_missing_file_and_bad_arguments(self):
+        code, out = check_config("/nonexistent/gorgon.yaml")
+        self.assertEqual(code, 1)
+        self.assertIn("cannot read the file", out)
+        p = subprocess.run([BIN, "--bogus"], capture_output=True, text=True, timeout=10)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown argument", p.stderr)
+
+
+class Signals(unittest.TestCase):
+    def test_sigusr1_reopens_the_log(self):
+        with Gorgon(echo_config(["127.0.0.1:0"])) as g:
+            g.start(["echo"])
+            os.rename(g.log_path, g.log_path + ".1")
+            g.signal(signal.SIGUSR1)
+            g.wait_log("log file reopened")
+            self.assertTrue(os.path.exists(g.log_path))
+
+    def test_sigterm_drains_then_closes_at_the_deadline(self):
+        with Gorgon(echo_config(["127.0.0.1:0"])) as g:
+            g.start(["echo"])
+            s = g.connect("echo")
+            self.assertEqual(ask(s, b"a\n"), b"> a\n")
+            started = time.monotonic()
+            g.signal(signal.SIGTERM)
+            g.wait_log("shutting down: 1 connections")
+            # Listeners close at once, the open connection lasts until shutdown_timeout (1s).
+            with self.assertRaises(OSError):
+                socket.create_connection(g.address("echo"), timeout=1).close()
+            self.assertEqual(s.recv(10), b"")  # closed by the deadline
+            self.assertEqual(g.proc.wait(10), 0)
+            self.assertGreaterEqual(time.monotonic() - started, 0.9)
+            self.assertIn("shutdown deadline passed: closing 1 connections", g.log())
+            self.assertIn("plugin fixture-echo generation 1 unloaded", g.log())
+            s.close()
+
+    def test_sigterm_with_no_connections_stops_at_once(self):
+        with Gorgon(echo_config(["127.0.0.1:0"])) as g:
+            g.start(["echo"])
+            started = time.monotonic()
+            g.signal(signal.SIGTERM)
+            self.assertEqual(g.proc.wait(10), 0)
+            self.assertLess(time.monotonic() - started, 0.9)
+
+
+@unittest.skipUnless(os.geteuid() == 0, "privilege drop needs root")
+class PrivilegeDrop(unittest.TestCase):
+    def test_switches_to_the_configured_user_after_binding(self):
+        nobody = pwd.getpwnam("nobody")
+        with Gorgon(echo_config(["127.0.0.1:0"], "user: nobody\n")) as g:
+            os.chmod(g.dir, 0o755)  # the log file is opened before the switch
+            g.start(["echo"])
+            s = g.connect("echo")
+            self.assertEqual(ask(s, b"who\n"), b"> who\n")
+            s.close()
+            with open(f"/proc/{g.proc.pid}/status") as f:
+                status = f.read()
+            uid_line = [l for l in status.splitlines() if l.startswith("Uid:")][0]
+            self.assertEqual(uid_line.split()[1:], [str(nobody.pw_uid)] * 4)
+
+    def test_unknown_user_refuses_to_start(self):
+        with Gorgon(echo_config(["127.0.0.1:0"], "user: no-such-user-gorgon\n")) as g:
+            g.start()
+            self.assertEqual(g.proc.wait(10), 1)
+            self.assertIn('no such user "no-such-user-gorgon"', g.log())
+
+
+if __name__ == "__main__":
+    unittest.main()
