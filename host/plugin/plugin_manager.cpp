@@ -58,6 +58,7 @@ void PluginManager::configure(std::string directory, std::string runtime_directo
 
 void PluginManager::discover() {
     std::map<std::string, Discovered> found;
+    std::map<std::string, std::string> refused;
     std::vector<std::string> files;
     if (DIR* d = ::opendir(directory_.c_str())) {
         while (dirent* e = ::readdir(d)) {
@@ -75,6 +76,7 @@ void PluginManager::discover() {
         auto obj = PluginObject::open(path, runtime_directory_);
         if (!obj) {
             GLOG(Warn, "plugin refused: %s", obj.error().c_str());
+            refused[f.substr(0, f.size() - 3)] = obj.error();
             continue;
         }
         const auto& info = obj->info();
@@ -91,6 +93,7 @@ void PluginManager::discover() {
         }
     }
     discovered_ = std::move(found);
+    refused_ = std::move(refused);
 }
 
 const PluginManager::Discovered* PluginManager::discovered(const std::string& name) const {
@@ -236,6 +239,10 @@ Result<Generation*> PluginManager::loadWithDepth(const std::string& name_or_path
             d = discovered(name_or_path);
         }
         if (d == nullptr) {
+            // A file of that name that was refused says more than "not found".
+            if (auto it = refused_.find(name_or_path); it != refused_.end()) {
+                return fail(it->second);
+            }
             return fail("no plugin named " + name_or_path + " in " + directory_);
         }
         path = d->path;

@@ -88,6 +88,7 @@ class PluginManager {
     std::map<std::string, uint64_t> numbers_;
     uint64_t next_serial_ = 1;
     std::map<std::string, Discovered> discovered_;
+    std::map<std::string, std::string> refused_;  // file name without .so -> why it was refused
     struct Service {
         std::string name;
         Generation* provider;

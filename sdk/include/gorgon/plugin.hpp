@@ -18,7 +18,8 @@
 //       void handoffExport(std::string& out);               // optional
 //       void handoffImport(std::string_view in);            // optional
 //   };
-//   GORGON_PLUGIN(Hello, "hello", "1.0.0", "Says hello", GORGON_PROVIDES("protocol:hello"))
+//   GORGON_PLUGIN(Hello, "hello", "1.0.0", "Says hello", GORGON_PROVIDES("protocol:hello"),
+//                 GORGON_NONE)
 #ifndef GORGON_PLUGIN_HPP
 #define GORGON_PLUGIN_HPP
 

@@ -1,0 +1,117 @@
+// Every public header, compiled as strict C++20 with the project's warnings (including
+// -Wold-style-cast, -Wnon-virtual-dtor, -Wmissing-declarations). plugin.hpp comes first to prove
+// it is self-contained; plugin.h is then included again to check its guard and extern "C".
+// Templates only warn when instantiated, so this uses every part of the wrapper: a plugin class
+// with every optional hook, a protocol, a connection handler and a Timer.
+#include <gorgon/plugin.h>
+#include <gorgon/plugin.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace {
+
+class Check;
+
+class Handler : public gorgon::ConnHandler {
+  public:
+    explicit Handler(Check& owner) : owner_(owner) {}
+    void onData() override;
+    void onClose(gorgon_close_reason reason) override;
+
+  private:
+    Check& owner_;
+};
+
+class Server {
+  public:
+    Server(Check& owner, gorgon::Host host, const gorgon_server_info& info, gorgon::Config config)
+        : owner_(owner), host_(host), name_(info.name) {
+        static const char* const keys[] = {"limit", "timeout", "size", "flag", "list", nullptr};
+        config.allowKeys(host, keys);
+        limit_ = config["limit"].integer(10, 1, 100);
+        timeout_ = config["timeout"].durationMs(1000);
+        size_ = config["size"].sizeBytes(4096);
+        flag_ = config["flag"].boolean(false);
+        for (size_t i = 0; i < config["list"].size(); ++i) name_ += config["list"].at(i).string();
+        if (config.keyAt(0).empty() && config.type() == GORGON_CONFIG_MAP) name_ += "?";
+    }
+    gorgon_status accept(gorgon_conn_id id);
+
+  private:
+    Check& owner_;
+    gorgon::Host host_;
+    std::string name_;
+    int64_t limit_ = 0;
+    uint64_t timeout_ = 0;
+    uint64_t size_ = 0;
+    bool flag_ = false;
+};
+
+class Check {
+  public:
+    Check(gorgon::Host host, gorgon::Config config)
+        : host_(host), greeting_(config["greeting"].string("hi")), protocol_(host, "check", this) {
+        if (host_.logEnabled(GORGON_LOG_DEBUG)) host_.debug("starting");
+        timer_.start(host_, 100, false, [this] { host_.info(greeting_); });
+    }
+    void drain() { timer_.cancel(); }
+    void handoffExport(std::string& out) { out = greeting_; }
+    void handoffImport(std::string_view in) { greeting_ = in; }
+
+    std::map<gorgon_conn_id, std::unique_ptr<Handler>> handlers;
+
+  private:
+    gorgon::Host host_;
+    std::string greeting_;
+    gorgon::Timer timer_;
+    gorgon::ProtocolRegistration<Server, Check> protocol_;
+};
+
+void Handler::onData() {
+    bool too_long = false;
+    while (auto line = conn().readLine(1024, too_long)) {
+        if (auto info = conn().info()) conn().write(info->peer);
+        conn().write(*line);
+    }
+    if (too_long) conn().close(GORGON_CLOSE_NOW);
+    if (conn().outputLength() > 65536) conn().pauseReading(true);
+    conn().setTimeouts(1000, 1000);
+    (void)owner_;
+}
+
+void Handler::onClose(gorgon_close_reason /*reason*/) {
+    owner_.handlers.erase(conn().id());
+}
+
+// A handler without an owner, served by gorgon::serve().
+class Ownerless : public gorgon::ConnHandler {
+  public:
+    explicit Ownerless(int tag) : tag_(tag) {}
+    void onData() override { conn().consume(conn().inputLength()); }
+    void onClose(gorgon_close_reason /*reason*/) override { tag_ = 0; }
+
+  private:
+    int tag_;
+};
+
+gorgon_status Server::accept(gorgon_conn_id id) {
+    if (flag_) return gorgon::serve<Ownerless>(host_, id, 7);
+    auto handler = std::make_unique<Handler>(owner_);
+    gorgon_status status = handler->attach(host_, id);
+    if (status == GORGON_OK) owner_.handlers.emplace(id, std::move(handler));
+    (void)limit_;
+    (void)timeout_;
+    (void)size_;
+    return status;
+}
+
+static_assert(gorgon::detail::Adapter<Check>::kHasDrain);
+static_assert(gorgon::detail::Adapter<Check>::kHasHandoff);
+
+}  // namespace
+
+GORGON_PLUGIN(Check, "header-check", "0", "compiled, never loaded",
+              GORGON_PROVIDES("protocol:check"), GORGON_DEPENDS("test:nothing"))
