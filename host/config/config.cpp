@@ -75,8 +75,10 @@ void readPlugins(Validator& v, const ConfigNode& node, Config& c) {
     if (load == nullptr || load->isNull()) return;
     if (!expectMap(v, load)) return;
     for (size_t i = 0; i < load->size(); ++i) {
-        const std::string& name = *load->keyAt(i);
+        const std::string* key = load->keyAt(i);
         const ConfigNode* sub = load->at(i);
+        if (key == nullptr || sub == nullptr) continue;  // a map always has both
+        const std::string& name = *key;
         if (!validName(name)) {
             v.add(sub->error("a plugin name is 1-63 characters of a-z, 0-9, - and _"));
             continue;
