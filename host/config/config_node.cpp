@@ -171,7 +171,11 @@ std::vector<std::string> ConfigNode::unknownKeys(
         bool known = false;
         for (auto a : allowed) known = known || a == keys_[i];
         if (!known) {
-            out.push_back(children_[i]->where() + ": unknown key \"" + keys_[i] + "\"");
+            std::string list;
+            for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+            out.push_back(
+                children_[i]->where() + ": unknown key \"" + keys_[i] + "\"" +
+                (list.empty() ? " (no keys are allowed here)" : " (known keys: " + list + ")"));
         }
     }
     return out;

@@ -178,7 +178,10 @@ typedef struct gorgon_server_info {
 typedef struct gorgon_protocol {
     uint32_t struct_size;
     /** Validate the server's `config:` subtree and build per-server state (PLUGIN-OWNED).
-     *  A non-OK status refuses the configuration (use config_error to say why). */
+     *  A non-OK status refuses the configuration (use config_error to say why). Unlike other
+     *  config nodes, `config` stays valid until this server's server_close. When a reload
+     *  changes a server's settings, the new server is opened before the old one is closed, so
+     *  two servers with one name may briefly coexist. */
     gorgon_status (*server_open)(void* user, const gorgon_server_info* server,
                                  const gorgon_config* config, void** server_state);
     /** The server is gone (removed from config, or this generation retired). Free state. */

@@ -40,12 +40,15 @@ namespace gorgon {
 // Thrown by Config accessors; the trampolines report it at the node's file:line:column.
 class ConfigError : public std::runtime_error {
   public:
-    ConfigError(const gorgon_config* node, const std::string& message)
-        : std::runtime_error(message), node_(node) {}
+    ConfigError(const gorgon_config* node, const std::string& message, bool reported = false)
+        : std::runtime_error(message), node_(node), reported_(reported) {}
     [[nodiscard]] const gorgon_config* node() const noexcept { return node_; }
+    // True when the host already holds the located messages (config_check_keys).
+    [[nodiscard]] bool reported() const noexcept { return reported_; }
 
   private:
     const gorgon_config* node_;
+    bool reported_;
 };
 
 // The host table plus this generation's handle: everything a plugin needs to call the host.
@@ -146,7 +149,7 @@ class Config {
     // Throws ConfigError if this map holds a key not in `allowed` (NULL-terminated).
     void allowKeys(Host host, const char* const* allowed) const {
         if (node_ && api_->config_check_keys(host.self(), node_, allowed) != GORGON_OK) {
-            throw ConfigError(nullptr, "unknown configuration keys");
+            throw ConfigError(nullptr, "unknown configuration keys", /*reported=*/true);
         }
     }
     [[noreturn]] void fail(const std::string& message) const { throw ConfigError(node_, message); }
@@ -201,20 +204,25 @@ class Conn {
         return out;
     }
 
-    // Reads one line ending in "\n" (a preceding "\r" is stripped) of at most `max` bytes.
-    // Returns nullopt when no whole line has arrived yet. Sets `too_long` (and returns nullopt)
-    // when `max` bytes arrived without an end of line; the caller decides what to do.
+    // Reads one line ending in "\n" (a preceding "\r" is stripped) of at most `max` bytes,
+    // not counting the line end. Returns nullopt when no whole line has arrived yet. Sets
+    // `too_long` (and returns nullopt, leaving the input as it is) when the line is longer than
+    // `max`, ended or not; the caller decides what to do.
     [[nodiscard]] std::optional<std::string> readLine(size_t max, bool& too_long) const {
         too_long = false;
-        int64_t at = find("\n", max + 1);
+        int64_t at = find("\n", max + 2);  // room for "\r\n" after `max` bytes
         if (at < 0) {
-            too_long = inputLength() > max;
+            too_long = inputLength() > max + 1;
             return std::nullopt;
         }
         auto n = static_cast<size_t>(at);
         std::string line(peek(n + 1).substr(0, n));
-        consume(n + 1);
         if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.size() > max) {
+            too_long = true;
+            return std::nullopt;
+        }
+        consume(n + 1);
         return line;
     }
 
@@ -387,7 +395,9 @@ gorgon_status barrier(const gorgon_host_api* api, gorgon_plugin* self, Fn&& fn) 
     try {
         return fn();
     } catch (const ConfigError& e) {
-        if (e.node() != nullptr) {
+        if (e.reported()) {
+            // The host already has the located messages; a summary would replace them.
+        } else if (e.node() != nullptr) {
             api->config_error(self, e.node(), e.what(), std::char_traits<char>::length(e.what()));
         } else {
             api->set_error(self, e.what(), std::char_traits<char>::length(e.what()));
