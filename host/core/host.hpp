@@ -37,6 +37,7 @@ class Host {
 
     EventLoop& loop() noexcept { return loop_; }
     Connections& connections() noexcept { return connections_; }
+    Producers& producers() noexcept { return producers_; }
     Timers& timers() noexcept { return timers_; }
     PluginManager& plugins() noexcept { return plugins_; }
     Servers& servers() noexcept { return servers_; }
@@ -53,7 +54,8 @@ class Host {
 
     EventLoop loop_;
     Config config_;
-    Connections connections_{loop_};
+    Producers producers_;
+    Connections connections_{loop_, producers_};
     Timers timers_{loop_};
     Servers servers_{*this};
     PluginManager plugins_{*this};

@@ -18,6 +18,8 @@ namespace {
 
 // A flushing close must end even if the peer never reads.
 constexpr timeval kFlushTimeout{30, 0};
+// Producers are pulled until this much output is queued; the socket drains it before more.
+constexpr size_t kOutputHighWater = 256 * 1024;
 
 }  // namespace
 
@@ -85,7 +87,14 @@ void Connections::onRead(bufferevent*, void* arg) noexcept {
 void Connections::onWrite(bufferevent* bev, void* arg) noexcept {
     auto* c = static_cast<Connection*>(arg);
     if (c->owner == nullptr) return;
-    if (evbuffer_get_length(bufferevent_get_output(bev)) != 0) return;
+    Connections& self = c->owner->host().connections();
+    gorgon_conn_id id = c->id;
+    if (!c->sendq.empty()) {
+        self.drive(*c, true);
+        c = self.find(id);
+        if (c == nullptr || c->state == Connection::State::Closed) return;
+    }
+    if (evbuffer_get_length(bufferevent_get_output(bev)) != 0 || !c->sendq.empty()) return;
     if (c->state == Connection::State::Flushing) {
         c->owner->host().connections().close(*c, GORGON_CLOSE_LOCAL, false);
         return;
@@ -134,7 +143,7 @@ void Connections::close(Connection& c, gorgon_close_reason reason, bool flush) {
     if (c.state == Connection::State::Closed) return;
     if (flush && c.state == Connection::State::Open) {
         bufferevent_disable(c.bev.get(), EV_READ);
-        if (evbuffer_get_length(bufferevent_get_output(c.bev.get())) != 0) {
+        if (evbuffer_get_length(bufferevent_get_output(c.bev.get())) != 0 || !c.sendq.empty()) {
             c.state = Connection::State::Flushing;
             timeval none{0, 0};
             bufferevent_set_timeouts(c.bev.get(), &none, &kFlushTimeout);
@@ -142,6 +151,7 @@ void Connections::close(Connection& c, gorgon_close_reason reason, bool flush) {
         }
     }
     c.state = Connection::State::Closed;
+    abandonQueue(c);
     c.bev.reset();  // closes the socket; safe inside the bufferevent's own callback
     gorgon_conn_id id = c.id;
     loop_.defer([this, id, reason] { finish(id, reason); });
@@ -171,6 +181,94 @@ void Connections::forgetAllOf(Generation& owner) {
         c->owner = nullptr;
     }
     owner.connections.clear();
+}
+
+gorgon_status Connections::send(Connection& c, gorgon_producer_id producer,
+                                gorgon_send_done_fn done, void* user) {
+    Producer* p = producers_.find(producer);
+    if (p == nullptr || p->taken) return GORGON_E_STALE;
+    p->taken = true;
+    p->queued_on = c.id;
+    c.sendq.push_back({producer, done, user});
+    if (c.sendq.size() == 1) drive(c, false);
+    return GORGON_OK;
+}
+
+gorgon_status Connections::write(Connection& c, const void* data, size_t len) {
+    if (c.sendq.empty()) {
+        return bufferevent_write(c.bev.get(), data, len) == 0 ? GORGON_OK : GORGON_E_NOMEM;
+    }
+    // Behind queued bodies: keep the order by queueing the bytes too.
+    gorgon_producer_id id = producers_.add(Producers::memory(data, len), *c.owner);
+    return send(c, id, nullptr, nullptr);
+}
+
+uint64_t Connections::pending(const Connection& c) const {
+    uint64_t out = c.bev ? evbuffer_get_length(bufferevent_get_output(c.bev.get())) : 0;
+    return out + (c.sendq.empty() ? 0 : 1);
+}
+
+void Connections::wake(gorgon_producer_id producer) {
+    Producer* p = producers_.find(producer);
+    if (p == nullptr || p->queued_on == 0) return;
+    Connection* c = find(p->queued_on);
+    if (c == nullptr || c->state == Connection::State::Closed || c->sendq.empty()) return;
+    // Only the head of the queue is being pulled; a later one is reached in its turn.
+    if (c->sendq.front().producer == producer) drive(*c, false);
+}
+
+void Connections::drive(Connection& c, bool from_loop) {
+    evbuffer* out = bufferevent_get_output(c.bev.get());
+    gorgon_sink sink{out, true};
+    while (!c.sendq.empty() && c.state != Connection::State::Closed) {
+        size_t queued = evbuffer_get_length(out);
+        if (queued >= kOutputHighWater) return;
+        Connection::Queued head = c.sendq.front();
+        Producer* p = producers_.find(head.producer);
+        c.producing = head.producer;
+        gorgon_status s =
+            p == nullptr ? GORGON_E_STALE : p->produce(sink, kOutputHighWater - queued);
+        c.producing = 0;
+        if (c.state == Connection::State::Closed) {
+            // A custom producer closed its own connection: the queue was abandoned around it.
+            producers_.free(head.producer);
+            completed(c, head, GORGON_E_STALE, from_loop);
+            return;
+        }
+        if (s == GORGON_OK) continue;
+        if (s == GORGON_E_AGAIN) return;  // producer_wake resumes
+        c.sendq.pop_front();
+        producers_.free(head.producer);
+        if (s == GORGON_PRODUCER_DONE) {
+            completed(c, head, GORGON_OK, from_loop);
+            continue;
+        }
+        GLOG(Warn, "connection %s: a response body failed (status %d); closing", c.peer.c_str(), s);
+        completed(c, head, s, from_loop);
+        close(c, GORGON_CLOSE_ERROR, false);
+        return;
+    }
+}
+
+void Connections::completed(Connection& c, const Connection::Queued& q, gorgon_status status,
+                            bool from_loop) {
+    if (q.done == nullptr) return;
+    gorgon_conn_id id = c.id;
+    if (from_loop) {
+        q.done(q.user, id, status);
+    } else {
+        loop_.defer([q, id, status] { q.done(q.user, id, status); });
+    }
+}
+
+void Connections::abandonQueue(Connection& c) {
+    auto queue = std::move(c.sendq);
+    c.sendq.clear();
+    for (const auto& q : queue) {
+        if (q.producer == c.producing) continue;  // drive() frees it once produce() returns
+        producers_.free(q.producer);
+        completed(c, q, GORGON_E_STALE, false);
+    }
 }
 
 void Connections::closeAllOf(Generation& owner, gorgon_close_reason reason) {

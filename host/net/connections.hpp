@@ -3,6 +3,7 @@
 #pragma once
 
 #include "loop/event_loop.hpp"
+#include "net/producers.hpp"
 #include "util/c_handle.hpp"
 #include "util/handle_table.hpp"
 
@@ -10,6 +11,7 @@
 
 #include <event2/bufferevent.h>
 
+#include <deque>
 #include <string>
 
 namespace gorgon {
@@ -33,6 +35,14 @@ class Connection {
     bool paused = false;
     bool reading_stopped_by_event = false;
 
+    struct Queued {
+        gorgon_producer_id producer;
+        gorgon_send_done_fn done;
+        void* user;
+    };
+    std::deque<Queued> sendq;          // bodies not yet fully produced, in order
+    gorgon_producer_id producing = 0;  // the head while its produce() runs
+
     int family = 0;
     std::string peer, peer_host, local;
     uint16_t peer_port = 0;
@@ -43,7 +53,7 @@ class Connection {
 
 class Connections {
   public:
-    explicit Connections(EventLoop& loop) : loop_(loop) {}
+    Connections(EventLoop& loop, Producers& producers) : loop_(loop), producers_(producers) {}
 
     // Wraps an accepted socket. Returns nullptr (and closes fd) on failure.
     Connection* create(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
@@ -55,6 +65,15 @@ class Connections {
     // Moves a connection to another generation (reload hand-off).
     void adopt(Connection& c, Generation& to, const gorgon_conn_callbacks& cb, void* user);
     void setCallbacks(Connection& c, const gorgon_conn_callbacks& cb, void* user);
+
+    // Queues a producer (already in the Producers table) behind everything queued before it.
+    gorgon_status send(Connection& c, gorgon_producer_id producer, gorgon_send_done_fn done,
+                       void* user);
+    // Writes bytes in order with queued producers.
+    gorgon_status write(Connection& c, const void* data, size_t len);
+    [[nodiscard]] uint64_t pending(const Connection& c) const;
+    // A custom producer queued somewhere has data again.
+    void wake(gorgon_producer_id producer);
 
     void closeAllOf(Generation& owner, gorgon_close_reason reason);
     // Last resort when a generation is finalised with connections still pending: delivers
@@ -73,8 +92,15 @@ class Connections {
     static void onWrite(bufferevent* bev, void* arg) noexcept;
     static void onEvent(bufferevent* bev, short what, void* arg) noexcept;
     void finish(gorgon_conn_id id, gorgon_close_reason reason);
+    // Pulls from queued producers while the output is short. `from_loop` is false inside a
+    // plugin's host call, where completion callbacks must be deferred.
+    void drive(Connection& c, bool from_loop);
+    void abandonQueue(Connection& c);
+    void completed(Connection& c, const Connection::Queued& q, gorgon_status status,
+                   bool from_loop);
 
     EventLoop& loop_;
+    Producers& producers_;
     HandleTable<Connection> table_;
 };
 

@@ -6,6 +6,8 @@
 #include "log/logger.hpp"
 #include "plugin/generation.hpp"
 
+#include <gorgon/producer.h>
+
 #include <event2/buffer.h>
 
 #include <cstring>
@@ -276,7 +278,11 @@ gorgon_status apiConnWrite(gorgon_plugin* self, gorgon_conn_id id, const void* d
     if (c->state != Connection::State::Open) return GORGON_E_STALE;
     if (len == 0) return GORGON_OK;
     if (data == nullptr) return GORGON_E_INVAL;
-    return bufferevent_write(c->bev.get(), data, len) == 0 ? GORGON_OK : GORGON_E_NOMEM;
+    try {
+        return gen(self).host().connections().write(*c, data, len);
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
 }
 
 size_t apiConnOutputLength(gorgon_plugin* self, gorgon_conn_id id) noexcept {
@@ -519,6 +525,146 @@ gorgon_status apiPluginReload(gorgon_plugin* self, const char* name, const char*
     });
 }
 
+// ---- ABI 1.1 ----
+
+// Registers a producer built by `make` for `self`; 0 if it throws (bad fd, no memory).
+template <class Make>
+gorgon_producer_id made(gorgon_plugin* self, Make make) noexcept {
+    try {
+        Generation& g = gen(self);
+        return g.host().producers().add(make(), g);
+    } catch (...) {
+        return 0;
+    }
+}
+
+// Takes producer `id` out of the table for a composite; nullptr if stale or already taken.
+ProducerPtr take(gorgon_plugin* self, gorgon_producer_id id) {
+    return gen(self).host().producers().adopt(id);
+}
+
+gorgon_producer_id apiProducerMemory(gorgon_plugin* self, const void* data, size_t len) noexcept {
+    if (data == nullptr && len != 0) return 0;
+    return made(self, [&] { return Producers::memory(data, len); });
+}
+
+gorgon_producer_id apiProducerFile(gorgon_plugin* self, int fd, uint64_t offset,
+                                   uint64_t length) noexcept {
+    if (fd < 0) return 0;
+    return made(self, [&] { return Producers::file(fd, offset, length); });
+}
+
+gorgon_producer_id apiProducerChunked(gorgon_plugin* self, gorgon_producer_id inner) noexcept {
+    return made(self, [&] {
+        ProducerPtr p = take(self, inner);
+        if (!p) throw std::invalid_argument("stale producer");
+        return Producers::chunked(std::move(p));
+    });
+}
+
+gorgon_producer_id apiProducerGzip(gorgon_plugin* self, gorgon_producer_id inner,
+                                   int level) noexcept {
+    return made(self, [&] {
+        ProducerPtr p = take(self, inner);
+        if (!p) throw std::invalid_argument("stale producer");
+        return Producers::gzip(std::move(p), level);
+    });
+}
+
+gorgon_producer_id apiProducerConcat(gorgon_plugin* self, const gorgon_producer_id* parts,
+                                     size_t count) noexcept {
+    if (parts == nullptr && count != 0) return 0;
+    Producers& table = gen(self).host().producers();
+    for (size_t i = 0; i < count; ++i) {
+        Producer* p = table.find(parts[i]);
+        if (p == nullptr || p->taken) return 0;  // check all before taking any
+    }
+    return made(self, [&] {
+        std::vector<ProducerPtr> list;
+        list.reserve(count);
+        for (size_t i = 0; i < count; ++i) list.push_back(take(self, parts[i]));
+        return Producers::concat(std::move(list));
+    });
+}
+
+gorgon_producer_id apiProducerCustom(gorgon_plugin* self, const gorgon_producer_ops* ops,
+                                     void* user) noexcept {
+    if (ops == nullptr || ops->struct_size < sizeof(uint32_t)) return 0;
+    gorgon_producer_ops copy{};
+    std::memcpy(&copy, ops, std::min<size_t>(ops->struct_size, sizeof copy));
+    if (copy.produce == nullptr || copy.release == nullptr) return 0;
+    return made(self, [&] { return Producers::custom(copy, user, gen(self)); });
+}
+
+gorgon_status apiProducerFree(gorgon_plugin* self, gorgon_producer_id id) noexcept {
+    Producers& table = gen(self).host().producers();
+    Producer* p = table.find(id);
+    if (p == nullptr || p->taken) return GORGON_E_STALE;
+    table.free(id);
+    return GORGON_OK;
+}
+
+gorgon_status apiProducerWake(gorgon_plugin* self, gorgon_producer_id id) noexcept {
+    if (gen(self).host().producers().find(id) == nullptr) return GORGON_E_STALE;
+    gen(self).host().connections().wake(id);
+    return GORGON_OK;
+}
+
+gorgon_status apiSinkWrite(gorgon_sink* sink, const void* data, size_t len) noexcept {
+    if (sink == nullptr || (data == nullptr && len != 0)) return GORGON_E_INVAL;
+    return evbuffer_add(sink->out, data, len) == 0 ? GORGON_OK : GORGON_E_NOMEM;
+}
+
+gorgon_status apiSinkWriteFile(gorgon_sink* sink, int fd, uint64_t offset,
+                               uint64_t length) noexcept {
+    if (sink == nullptr || fd < 0) return GORGON_E_INVAL;
+    return sinkWriteFile(*sink, fd, offset, length);
+}
+
+gorgon_status apiConnSend(gorgon_plugin* self, gorgon_conn_id id, gorgon_producer_id producer,
+                          gorgon_send_done_fn done, void* user) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    if (c == nullptr) return s;
+    if (c->state != Connection::State::Open) return GORGON_E_STALE;
+    try {
+        return gen(self).host().connections().send(*c, producer, done, user);
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+}
+
+uint64_t apiConnPending(gorgon_plugin* self, gorgon_conn_id id) noexcept {
+    gorgon_status s = GORGON_OK;
+    Connection* c = owned(self, id, s);
+    return c == nullptr ? 0 : gen(self).host().connections().pending(*c);
+}
+
+int64_t apiNowMs(gorgon_plugin* self) noexcept {
+    timeval tv{};
+    event_base_gettimeofday_cached(gen(self).host().loop().base(), &tv);
+    return static_cast<int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+}
+
+size_t apiConfigWhere(const gorgon_config* c, char* buf, size_t cap) noexcept {
+    try {
+        std::string w = c == nullptr ? std::string("<config>") : node(c)->where();
+        writeError(buf, cap, w);
+        return w.size();
+    } catch (...) {
+        return 0;
+    }
+}
+
+const void* apiServiceCurrent(gorgon_plugin* self, const char* name) noexcept {
+    if (name == nullptr) return nullptr;
+    try {
+        return gen(self).host().plugins().currentService(std::string(name, strnlen(name, 128)));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
 constexpr gorgon_host_api kApi = {
     sizeof(gorgon_host_api),
     GORGON_ABI_MAJOR,
@@ -565,6 +711,22 @@ constexpr gorgon_host_api kApi = {
     &apiPluginLoad,
     &apiPluginUnload,
     &apiPluginReload,
+    // 1.1
+    &apiProducerMemory,
+    &apiProducerFile,
+    &apiProducerChunked,
+    &apiProducerGzip,
+    &apiProducerConcat,
+    &apiProducerCustom,
+    &apiProducerFree,
+    &apiProducerWake,
+    &apiSinkWrite,
+    &apiSinkWriteFile,
+    &apiConnSend,
+    &apiConnPending,
+    &apiNowMs,
+    &apiConfigWhere,
+    &apiServiceCurrent,
 };
 
 }  // namespace

@@ -393,6 +393,7 @@ void PluginManager::finalize(uint64_t serial) {
     sweep(*gen);
     gen->hooks().shutdown(gen->plugin_state);
     host_.timers().cancelAllOf(*gen);  // anything started by shutdown itself
+    host_.producers().sweep(*gen);
     std::string name = gen->name();
     auto number = static_cast<unsigned long long>(gen->number());
     bool gone = gen->object().close();
@@ -435,11 +436,29 @@ gorgon_status PluginManager::acquire(Generation& gen, const std::string& name, c
         }
         if (best == nullptr || s.provider->number() > best->provider->number()) best = &s;
     }
-    if (best == nullptr) return GORGON_E_NOTFOUND;
+    if (best == nullptr) {
+        // Load the plugin that declares it, once; then look again.
+        if (auto loaded = ensureProvider(name); !loaded) {
+            GLOG(Warn, "plugin %s asked for service %s: %s", gen.name().c_str(), name.c_str(),
+                 loaded.error().c_str());
+            return GORGON_E_NOTFOUND;
+        }
+        for (const auto& s : services_) {
+            if (s.name == name && current(s.provider->name()) == s.provider) best = &s;
+        }
+        if (best == nullptr) return GORGON_E_NOTFOUND;
+    }
     best->provider->pinned_by++;
     gen.acquired.push_back({best->provider, best->iface});
     *iface = best->iface;
     return GORGON_OK;
+}
+
+const void* PluginManager::currentService(const std::string& name) const {
+    for (const auto& s : services_) {
+        if (s.name == name && current(s.provider->name()) == s.provider) return s.iface;
+    }
+    return nullptr;
 }
 
 gorgon_status PluginManager::release(Generation& gen, const void* iface) {

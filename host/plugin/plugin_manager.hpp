@@ -59,6 +59,8 @@ class PluginManager {
     gorgon_status publish(Generation& gen, const std::string& name, const void* iface);
     gorgon_status acquire(Generation& gen, const std::string& name, const void** iface);
     gorgon_status release(Generation& gen, const void* iface);
+    // The newest generation's interface for `name`, not pinned; nullptr if none.
+    [[nodiscard]] const void* currentService(const std::string& name) const;
     // Whether another plugin already holds protocol `name`.
     [[nodiscard]] bool protocolTaken(const Generation& gen, const std::string& name) const;
 

@@ -57,6 +57,14 @@ class HandleTable {
         }
     }
 
+    template <class Fn>
+    void forEachId(Fn&& fn) const {
+        for (size_t i = 0; i < slots_.size(); ++i) {
+            const Slot& s = slots_[i];
+            if (s.obj) fn((static_cast<uint64_t>(s.reuse) << 32) | (i + 1u), *s.obj);
+        }
+    }
+
   private:
     struct Slot {
         std::unique_ptr<T> obj;

@@ -136,9 +136,15 @@ class GorgonTestCase(unittest.TestCase):
 
 
 # What each bad fixture's refusal must say, besides naming its file.
+# The host's ABI version, as the binary reports it ("gorgon X (plugin ABI M.N)").
+_VERSION = subprocess.run([BIN, "--version"], capture_output=True, text=True, timeout=10).stdout
+HOST_MAJOR, HOST_MINOR = (int(x) for x in re.search(r"plugin ABI (\d+)\.(\d+)", _VERSION).groups())
+
 BAD_FIXTURES = {
-    "fixture-newer-major": [r"2\.0", r"1\.0"],
-    "fixture-newer-minor": [r"1\.1", r"1\.0"],
+    "fixture-newer-major": [rf"built for plugin ABI {HOST_MAJOR + 1}\.0",
+                            rf"this host provides {HOST_MAJOR}\.{HOST_MINOR}"],
+    "fixture-newer-minor": [rf"built for plugin ABI {HOST_MAJOR}\.{HOST_MINOR + 1}",
+                            rf"this host provides {HOST_MAJOR}\.{HOST_MINOR}"],
     "fixture-no-entry": [r"gorgon_plugin_entry"],
     "fixture-short-descriptor": [r"(?i)descriptor"],
     "fixture-init-fails": [r"deliberate init failure"],

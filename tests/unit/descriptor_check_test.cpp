@@ -48,17 +48,24 @@ TEST_CASE("a valid descriptor is copied") {
 }
 
 TEST_CASE("version rule: same major, minor not newer") {
+    const std::string host =
+        std::to_string(GORGON_ABI_MAJOR) + "." + std::to_string(GORGON_ABI_MINOR);
     auto d = valid();
     d.abi_major = GORGON_ABI_MAJOR + 1;
     auto e = refusal(d);
-    CHECK(e.find("built for plugin ABI 2.0") != std::string::npos);
-    CHECK(e.find("this host provides 1.0") != std::string::npos);
+    CHECK(e.find("built for plugin ABI " + std::to_string(GORGON_ABI_MAJOR + 1) + ".") !=
+          std::string::npos);
+    CHECK(e.find("this host provides " + host) != std::string::npos);
     d = valid();
     d.abi_minor = GORGON_ABI_MINOR + 1;
-    CHECK(refusal(d).find("built for plugin ABI 1.1; this host provides 1.0") != std::string::npos);
+    CHECK(refusal(d).find("built for plugin ABI " + std::to_string(GORGON_ABI_MAJOR) + "." +
+                          std::to_string(GORGON_ABI_MINOR + 1) + "; this host provides " + host) !=
+          std::string::npos);
     d = valid();
+    d.abi_minor = 0;  // an older minor of the same major loads
+    CHECK(gorgon::checkDescriptor(&d).ok());
     d.abi_major = 0;
-    CHECK(refusal(d).find("0.0") != std::string::npos);
+    CHECK(refusal(d).find("built for plugin ABI 0.0") != std::string::npos);
 }
 
 TEST_CASE("short and truncated descriptors") {

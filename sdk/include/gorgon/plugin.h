@@ -41,7 +41,7 @@ extern "C" {
 
 /** The ABI version these headers describe. A plugin records it in its descriptor. */
 #define GORGON_ABI_MAJOR 1
-#define GORGON_ABI_MINOR 0
+#define GORGON_ABI_MINOR 1
 
 /** Marks the one symbol a plugin exports. gorgon_add_plugin() hides everything else. */
 #if defined(__GNUC__)
@@ -83,10 +83,27 @@ typedef struct gorgon_config gorgon_config;
 /** A growable byte buffer the host owns, used for state hand-off. */
 typedef struct gorgon_buffer gorgon_buffer;
 
-typedef uint64_t gorgon_conn_id;   /**< A client connection. 0 is never a valid id. */
-typedef uint64_t gorgon_timer_id;  /**< A timer. 0 is never a valid id. */
-typedef uint64_t gorgon_server_id; /**< A configured server (a set of listeners). */
-typedef uint64_t gorgon_stat_id;   /**< A counter registered by the plugin. */
+typedef uint64_t gorgon_conn_id;     /**< A client connection. 0 is never a valid id. */
+typedef uint64_t gorgon_timer_id;    /**< A timer. 0 is never a valid id. */
+typedef uint64_t gorgon_server_id;   /**< A configured server (a set of listeners). */
+typedef uint64_t gorgon_stat_id;     /**< A counter registered by the plugin. */
+typedef uint64_t gorgon_producer_id; /**< A response body source (ABI 1.1, producer.h). */
+
+/** A BORROWED byte string: not NUL-terminated unless stated. (ABI 1.1) */
+typedef struct gorgon_str {
+    const char* ptr;
+    size_t len;
+} gorgon_str;
+
+/** Where a producer writes; BORROWED for the duration of produce(). (ABI 1.1) */
+typedef struct gorgon_sink gorgon_sink;
+
+/** How a producer is driven: see gorgon/producer.h. (ABI 1.1) */
+typedef struct gorgon_producer_ops gorgon_producer_ops;
+
+/** Called when a conn_send body has been produced in full (status GORGON_OK: every byte is
+ *  queued for the kernel, in order) or abandoned (an error status; the connection is closing). */
+typedef void (*gorgon_send_done_fn)(void* user, gorgon_conn_id conn, gorgon_status status);
 
 /** Log levels, most to least severe. */
 typedef enum gorgon_log_level {
@@ -318,7 +335,8 @@ typedef struct gorgon_host_api {
     /** Publishes `iface` (PLUGIN-OWNED, must stay valid until shutdown) under `name`. */
     gorgon_status (*service_publish)(gorgon_plugin* self, const char* name, const void* iface);
     /** Finds the newest generation's `name` and pins that generation until service_release
-     *  (or until `self` is retired). *iface is valid while pinned. */
+     *  (or until `self` is retired). *iface is valid while pinned. If nothing publishes
+     *  `name`, a plugin in the plugin directory that provides it is loaded first. */
     gorgon_status (*service_acquire)(gorgon_plugin* self, const char* name, const void** iface);
     gorgon_status (*service_release)(gorgon_plugin* self, const void* iface);
 
@@ -336,6 +354,53 @@ typedef struct gorgon_host_api {
      *  current one; the old one drains. All-or-nothing. */
     gorgon_status (*plugin_reload)(gorgon_plugin* self, const char* name, const char* path,
                                    char* err, size_t err_cap);
+
+    /* ---- ABI 1.1 ---- */
+
+    /* -- Producers: pull-based bodies, drained as the socket takes them (gorgon/producer.h).
+     *    Every producer_* constructor returns 0 on failure. A producer passed to another
+     *    constructor or to conn_send is taken (HOST-OWNED from then on); one never passed on
+     *    must be freed with producer_free. -- */
+    /** A body of `len` bytes copied from `data`. */
+    gorgon_producer_id (*producer_memory)(gorgon_plugin* self, const void* data, size_t len);
+    /** `length` bytes of file `fd` from `offset`, sent with sendfile where the socket allows.
+     *  The host duplicates `fd`; the caller keeps (and closes) its own. */
+    gorgon_producer_id (*producer_file)(gorgon_plugin* self, int fd, uint64_t offset,
+                                        uint64_t length);
+    /** HTTP/1.1 chunked framing of `inner`, ending with the last chunk and an empty trailer. */
+    gorgon_producer_id (*producer_chunked)(gorgon_plugin* self, gorgon_producer_id inner);
+    /** gzip (RFC 1952) of `inner` at zlib `level` (1-9; 0 or out of range: the default, 6). */
+    gorgon_producer_id (*producer_gzip)(gorgon_plugin* self, gorgon_producer_id inner, int level);
+    /** `parts[0]`, then `parts[1]`, ... : all taken. */
+    gorgon_producer_id (*producer_concat)(gorgon_plugin* self, const gorgon_producer_id* parts,
+                                          size_t count);
+    /** A producer the plugin implements: `ops` BORROWED (copied), `user` PLUGIN-OWNED until
+     *  ops->release. */
+    gorgon_producer_id (*producer_custom)(gorgon_plugin* self, const gorgon_producer_ops* ops,
+                                          void* user);
+    /** Frees a producer that was never passed on. */
+    gorgon_status (*producer_free)(gorgon_plugin* self, gorgon_producer_id producer);
+    /** A custom producer that returned GORGON_E_AGAIN has data again. */
+    gorgon_status (*producer_wake)(gorgon_plugin* self, gorgon_producer_id producer);
+    /** Appends bytes to a sink (copied). */
+    gorgon_status (*sink_write)(gorgon_sink* sink, const void* data, size_t len);
+    /** Appends `length` bytes of `fd` from `offset` (sendfile where possible; the host
+     *  duplicates `fd`). */
+    gorgon_status (*sink_write_file)(gorgon_sink* sink, int fd, uint64_t offset, uint64_t length);
+    /** Queues `producer` (taken) on `conn` after everything queued before it; the host drains
+     *  it as the socket takes data. `done` (optional) reports the outcome, from the loop. */
+    gorgon_status (*conn_send)(gorgon_plugin* self, gorgon_conn_id conn,
+                               gorgon_producer_id producer, gorgon_send_done_fn done, void* user);
+    /** Bytes of `conn` in flight: queued output plus what queued producers hold. Cheap. */
+    uint64_t (*conn_pending)(gorgon_plugin* self, gorgon_conn_id conn);
+    /** Wall-clock time in milliseconds since the epoch, cached once per loop iteration. */
+    int64_t (*now_ms)(gorgon_plugin* self);
+    /** Writes "FILE:LINE:COL: key.path" for `node` into buf (NUL-terminated, truncated to
+     *  cap), for located errors reported through another plugin. Returns the full length. */
+    size_t (*config_where)(const gorgon_config* node, char* buf, size_t cap);
+    /** The interface the newest generation publishes under `name`, without pinning it, or
+     *  NULL. Compare with what you acquired to notice that a provider was reloaded. */
+    const void* (*service_current)(gorgon_plugin* self, const char* name);
 } gorgon_host_api;
 
 /** Nonzero when the host's table is long enough to hold `member`. */
