@@ -50,8 +50,22 @@ class FileProducer final : public Producer {
     FileProducer& operator=(const FileProducer&) = delete;
     gorgon_status produce(gorgon_sink& sink, size_t want) override {
         if (left_ == 0) return GORGON_PRODUCER_DONE;
-        // To a socket, the whole range goes as one sendfile segment; into memory, a chunk.
-        uint64_t n = sink.files ? left_ : std::min<uint64_t>(left_, std::max(want, kReadChunk));
+        if (sink.files) {
+            // To a socket, the whole range goes as one sendfile segment, which takes our
+            // descriptor over (no second dup).
+            evbuffer_file_segment* seg = evbuffer_file_segment_new(
+                fd_, static_cast<ev_off_t>(offset_), static_cast<ev_off_t>(left_),
+                EVBUF_FS_CLOSE_ON_FREE | EVBUF_FS_DISABLE_MMAP);
+            if (seg == nullptr) return GORGON_E_IO;
+            fd_ = -1;
+            int rc = evbuffer_add_file_segment(sink.out, seg, 0, static_cast<ev_off_t>(left_));
+            evbuffer_file_segment_free(seg);
+            if (rc != 0) return GORGON_E_IO;
+            left_ = 0;
+            return GORGON_PRODUCER_DONE;
+        }
+        // Into memory (gzip input): a chunk at a time.
+        uint64_t n = std::min<uint64_t>(left_, std::max(want, kReadChunk));
         gorgon_status s = sinkWriteFile(sink, fd_, offset_, n);
         if (s != GORGON_OK) return s;
         offset_ += n;
