@@ -5,10 +5,11 @@
 #include "net/address.hpp"
 #include "plugin/generation.hpp"
 
-#include <event2/buffer.h>
-
+#include <cerrno>
 #include <cstring>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,20 +18,47 @@ namespace gorgon {
 namespace {
 
 // A flushing close must end even if the peer never reads.
-constexpr timeval kFlushTimeout{30, 0};
+constexpr uint64_t kFlushTimeoutMs = 30'000;
 // Producers are pulled until this much output is queued; the socket drains it before more.
 constexpr size_t kOutputHighWater = 256 * 1024;
+// One read per readiness event: enough for a pipeline of requests, fair to other connections.
+constexpr size_t kReadSize = 16 * 1024;
+
+timeval toTimeval(uint64_t ms) {
+    return timeval{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
+}
+
+bool wouldBlock(int err) {
+    return err == EAGAIN || err == EWOULDBLOCK || err == EINTR;
+}
 
 }  // namespace
+
+Connection::~Connection() {
+    // Events first: they must not outlive the descriptor they watch.
+    read_ev.reset();
+    write_ev.reset();
+    if (fd >= 0) ::close(fd);
+}
+
+Connections::Connections(EventLoop& loop, Producers& producers)
+    : loop_(loop),
+      producers_(producers),
+      flush_ev_(event_new(loop.base(), -1, 0, &Connections::onFlushPass, this)) {
+    if (!flush_ev_) throw std::runtime_error("cannot create the flush event");
+}
+
+Connections::~Connections() {
+    flush_ev_.reset();
+}
 
 Connection* Connections::create(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
                                 Generation& owner) {
     auto c = std::make_unique<Connection>();
-    c->bev.reset(bufferevent_socket_new(loop_.base(), fd, BEV_OPT_CLOSE_ON_FREE));
-    if (!c->bev) {
-        ::close(fd);
-        return nullptr;
-    }
+    c->fd = fd;  // owned from here on
+    c->in.reset(evbuffer_new());
+    c->out.reset(evbuffer_new());
+    if (!c->in || !c->out) return nullptr;
     c->owner = &owner;
     c->server = &server;
     c->family = peer->sa_family;
@@ -50,13 +78,21 @@ Connection* Connections::create(int fd, const sockaddr* peer, socklen_t peer_len
             c->peer_gid = cred.gid;
             c->peer_pid = cred.pid;
         }
+    } else {
+        // Responses are written whole (headers and small bodies in one writev); waiting for
+        // more data to fill a segment would only add latency.
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     }
     Connection* raw = c.get();
+    raw->read_ev.reset(
+        event_new(loop_.base(), fd, EV_READ | EV_PERSIST, &Connections::onReadable, raw));
+    raw->write_ev.reset(
+        event_new(loop_.base(), fd, EV_WRITE | EV_PERSIST, &Connections::onWritable, raw));
+    if (!raw->read_ev || !raw->write_ev) return nullptr;
     raw->id = table_.insert(std::move(c));
     owner.connections.insert(raw->id);
-    bufferevent_setcb(raw->bev.get(), &Connections::onRead, &Connections::onWrite,
-                      &Connections::onEvent, raw);
-    bufferevent_enable(raw->bev.get(), EV_READ | EV_WRITE);
+    armRead(*raw);
     return raw;
 }
 
@@ -77,82 +113,172 @@ void Connections::adopt(Connection& c, Generation& to, const gorgon_conn_callbac
     from->host().plugins().referenceDropped(*from);
 }
 
-void Connections::onRead(bufferevent*, void* arg) noexcept {
-    auto* c = static_cast<Connection*>(arg);
-    if (c->owner == nullptr) return;
-    if (c->state != Connection::State::Open || c->callbacks.on_data == nullptr) return;
-    c->callbacks.on_data(c->user, c->id);
+void Connections::armRead(Connection& c) {
+    if (c.state != Connection::State::Open || c.paused || c.eof) {
+        event_del(c.read_ev.get());
+        return;
+    }
+    timeval tv = toTimeval(c.read_timeout_ms);
+    event_add(c.read_ev.get(), c.read_timeout_ms != 0 ? &tv : nullptr);
 }
 
-void Connections::onWrite(bufferevent* bev, void* arg) noexcept {
+void Connections::pauseReading(Connection& c, bool paused) {
+    c.paused = paused;
+    armRead(c);
+}
+
+void Connections::setTimeouts(Connection& c, uint64_t read_ms, uint64_t write_ms) {
+    c.read_timeout_ms = read_ms;
+    c.write_timeout_ms = write_ms;
+    armRead(c);
+    if (c.writing) {
+        uint64_t ms = write_ms != 0 ? write_ms : kFlushTimeoutMs;
+        timeval tv = toTimeval(ms);
+        event_add(c.write_ev.get(), &tv);
+    }
+}
+
+void Connections::onReadable(evutil_socket_t, short what, void* arg) noexcept {
     auto* c = static_cast<Connection*>(arg);
     if (c->owner == nullptr) return;
     Connections& self = c->owner->host().connections();
     gorgon_conn_id id = c->id;
-    if (!c->sendq.empty()) {
-        self.drive(*c, true);
-        c = self.find(id);
-        if (c == nullptr || c->state == Connection::State::Closed) return;
+    c->in_callback = true;
+    if ((what & EV_TIMEOUT) != 0) {
+        self.timedOut(*c, GORGON_CONN_READ_TIMEOUT);
+    } else {
+        self.readOnce(*c);
     }
-    if (evbuffer_get_length(bufferevent_get_output(bev)) != 0 || !c->sendq.empty()) return;
-    if (c->state == Connection::State::Flushing) {
-        c->owner->host().connections().close(*c, GORGON_CLOSE_LOCAL, false);
-        return;
-    }
-    if (c->state == Connection::State::Open && c->callbacks.on_drained != nullptr) {
-        c->callbacks.on_drained(c->user, c->id);
-    }
+    c = self.find(id);
+    if (c == nullptr) return;
+    c->in_callback = false;
+    if (c->open()) self.flush(*c);
 }
 
-void Connections::onEvent(bufferevent*, short what, void* arg) noexcept {
+void Connections::onWritable(evutil_socket_t, short what, void* arg) noexcept {
     auto* c = static_cast<Connection*>(arg);
     if (c->owner == nullptr) return;
     Connections& self = c->owner->host().connections();
-    if ((what & BEV_EVENT_ERROR) != 0) {
-        self.close(*c, GORGON_CLOSE_ERROR, false);
-        return;
-    }
-    if (c->state == Connection::State::Flushing) {
-        // The peer went away or stopped reading while we flushed: nothing more to do.
-        self.close(*c, (what & BEV_EVENT_TIMEOUT) ? GORGON_CLOSE_TIMEOUT : GORGON_CLOSE_PEER,
-                   false);
-        return;
-    }
-    gorgon_conn_event ev = GORGON_CONN_EOF;
-    gorgon_close_reason reason = GORGON_CLOSE_PEER;
-    if ((what & BEV_EVENT_TIMEOUT) != 0) {
-        ev = (what & BEV_EVENT_READING) ? GORGON_CONN_READ_TIMEOUT : GORGON_CONN_WRITE_TIMEOUT;
-        reason = GORGON_CLOSE_TIMEOUT;
-    }
-    if (c->callbacks.on_event == nullptr) {
-        self.close(*c, reason, false);
-        return;
-    }
     gorgon_conn_id id = c->id;
-    c->callbacks.on_event(c->user, id, ev);
-    // libevent disables reading after a read timeout; resume it if the plugin kept the
-    // connection open and did not pause it.
-    Connection* still = self.find(id);
-    if (still != nullptr && still->state == Connection::State::Open && !still->paused &&
-        ev == GORGON_CONN_READ_TIMEOUT) {
-        bufferevent_enable(still->bev.get(), EV_READ);
+    c->in_callback = true;
+    if ((what & EV_TIMEOUT) != 0) self.timedOut(*c, GORGON_CONN_WRITE_TIMEOUT);
+    c = self.find(id);
+    if (c == nullptr) return;
+    c->in_callback = false;
+    if (c->open()) self.flush(*c);
+}
+
+void Connections::onFlushPass(evutil_socket_t, short, void* arg) noexcept {
+    auto* self = static_cast<Connections*>(arg);
+    std::vector<gorgon_conn_id> ids;
+    ids.swap(self->dirty_);
+    for (auto id : ids) {
+        Connection* c = self->find(id);
+        if (c != nullptr && c->dirty && c->open()) self->flush(*c);
     }
 }
 
-void Connections::close(Connection& c, gorgon_close_reason reason, bool flush) {
+void Connections::readOnce(Connection& c) {
+    evbuffer_iovec v{};
+    if (evbuffer_reserve_space(c.in.get(), kReadSize, &v, 1) < 1) {
+        close(c, GORGON_CLOSE_ERROR, false);
+        return;
+    }
+    ssize_t n = 0;
+    do {
+        n = ::recv(c.fd, v.iov_base, v.iov_len, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) {
+        v.iov_len = static_cast<size_t>(n);
+        evbuffer_commit_space(c.in.get(), &v, 1);
+        if (c.state == Connection::State::Open && c.callbacks.on_data != nullptr) {
+            c.callbacks.on_data(c.user, c.id);
+        }
+        return;
+    }
+    if (n < 0) {
+        if (!wouldBlock(errno)) close(c, GORGON_CLOSE_ERROR, false);
+        return;
+    }
+    // End of input. The peer may only have shut its sending side: output still flows.
+    c.eof = true;
+    armRead(c);
+    if (c.state != Connection::State::Open) return;
+    if (c.callbacks.on_event != nullptr) {
+        c.callbacks.on_event(c.user, c.id, GORGON_CONN_EOF);
+    } else {
+        close(c, GORGON_CLOSE_PEER, true);
+    }
+}
+
+void Connections::timedOut(Connection& c, gorgon_conn_event event) {
+    if (c.state != Connection::State::Open || c.callbacks.on_event == nullptr) {
+        close(c, GORGON_CLOSE_TIMEOUT, false);
+        return;
+    }
+    c.callbacks.on_event(c.user, c.id, event);
+}
+
+void Connections::markDirty(Connection& c) {
+    // A connection inside its own callback is flushed when the callback returns.
+    if (c.dirty || c.in_callback) return;
+    c.dirty = true;
+    dirty_.push_back(c.id);
+    if (dirty_.size() == 1) event_active(flush_ev_.get(), 0, 0);
+}
+
+void Connections::flush(Connection& c) {
+    c.dirty = false;
+    evbuffer* out = c.out.get();
+    bool had_output = evbuffer_get_length(out) != 0 || !c.sendq.empty();
+    for (;;) {
+        if (!c.sendq.empty()) drive(c, true);
+        if (c.state == Connection::State::Closed) return;
+        if (evbuffer_get_length(out) == 0) break;
+        int n = evbuffer_write(out, c.fd);
+        if (n < 0) {
+            if (wouldBlock(errno)) break;
+            close(c, GORGON_CLOSE_ERROR, false);
+            return;
+        }
+        if (n == 0) break;
+    }
+    bool blocked = evbuffer_get_length(out) != 0;
+    if (blocked && !c.writing) {
+        uint64_t ms = c.write_timeout_ms != 0 ? c.write_timeout_ms : kFlushTimeoutMs;
+        timeval tv = toTimeval(ms);
+        event_add(c.write_ev.get(), &tv);
+        c.writing = true;
+    } else if (!blocked && c.writing) {
+        event_del(c.write_ev.get());
+        c.writing = false;
+    }
+    if (blocked || !c.sendq.empty()) return;
+    if (c.state == Connection::State::Flushing) {
+        close(c, GORGON_CLOSE_LOCAL, false);
+        return;
+    }
+    if (had_output && c.callbacks.on_drained != nullptr) c.callbacks.on_drained(c.user, c.id);
+}
+
+void Connections::close(Connection& c, gorgon_close_reason reason, bool flush_first) {
     if (c.state == Connection::State::Closed) return;
-    if (flush && c.state == Connection::State::Open) {
-        bufferevent_disable(c.bev.get(), EV_READ);
-        if (evbuffer_get_length(bufferevent_get_output(c.bev.get())) != 0 || !c.sendq.empty()) {
-            c.state = Connection::State::Flushing;
-            timeval none{0, 0};
-            bufferevent_set_timeouts(c.bev.get(), &none, &kFlushTimeout);
+    if (flush_first && c.state == Connection::State::Flushing) return;  // already on its way
+    if (flush_first && c.state == Connection::State::Open) {
+        c.state = Connection::State::Flushing;
+        armRead(c);  // reading stops
+        if (evbuffer_get_length(c.out.get()) != 0 || !c.sendq.empty()) {
+            markDirty(c);
             return;
         }
     }
     c.state = Connection::State::Closed;
     abandonQueue(c);
-    c.bev.reset();  // closes the socket; safe inside the bufferevent's own callback
+    // Freeing an event inside its own callback is allowed by libevent.
+    c.read_ev.reset();
+    c.write_ev.reset();
+    ::close(c.fd);
+    c.fd = -1;
     gorgon_conn_id id = c.id;
     loop_.defer([this, id, reason] { finish(id, reason); });
 }
@@ -168,21 +294,6 @@ void Connections::finish(gorgon_conn_id id, gorgon_close_reason reason) {
     owner->host().plugins().referenceDropped(*owner);
 }
 
-void Connections::forgetAllOf(Generation& owner) {
-    auto ids = owner.connections;
-    for (auto id : ids) {
-        Connection* c = find(id);
-        if (c == nullptr) continue;
-        close(*c, GORGON_CLOSE_SHUTDOWN, false);
-        if (c->callbacks.on_close != nullptr) {
-            c->callbacks.on_close(c->user, id, GORGON_CLOSE_SHUTDOWN);
-        }
-        c->callbacks = gorgon_conn_callbacks{};
-        c->owner = nullptr;
-    }
-    owner.connections.clear();
-}
-
 gorgon_status Connections::send(Connection& c, gorgon_producer_id producer,
                                 gorgon_send_done_fn done, void* user) {
     Producer* p = producers_.find(producer);
@@ -191,21 +302,23 @@ gorgon_status Connections::send(Connection& c, gorgon_producer_id producer,
     p->queued_on = c.id;
     c.sendq.push_back({producer, done, user});
     if (c.sendq.size() == 1) drive(c, false);
+    markDirty(c);
     return GORGON_OK;
 }
 
 gorgon_status Connections::write(Connection& c, const void* data, size_t len) {
-    if (c.sendq.empty()) {
-        return bufferevent_write(c.bev.get(), data, len) == 0 ? GORGON_OK : GORGON_E_NOMEM;
+    if (!c.sendq.empty()) {
+        // Behind queued bodies: keep the order by queueing the bytes too.
+        gorgon_producer_id id = producers_.add(Producers::memory(data, len), *c.owner);
+        return send(c, id, nullptr, nullptr);
     }
-    // Behind queued bodies: keep the order by queueing the bytes too.
-    gorgon_producer_id id = producers_.add(Producers::memory(data, len), *c.owner);
-    return send(c, id, nullptr, nullptr);
+    if (evbuffer_add(c.out.get(), data, len) != 0) return GORGON_E_NOMEM;
+    markDirty(c);
+    return GORGON_OK;
 }
 
 uint64_t Connections::pending(const Connection& c) const {
-    uint64_t out = c.bev ? evbuffer_get_length(bufferevent_get_output(c.bev.get())) : 0;
-    return out + (c.sendq.empty() ? 0 : 1);
+    return evbuffer_get_length(c.out.get()) + (c.sendq.empty() ? 0 : 1);
 }
 
 void Connections::wake(gorgon_producer_id producer) {
@@ -214,11 +327,13 @@ void Connections::wake(gorgon_producer_id producer) {
     Connection* c = find(p->queued_on);
     if (c == nullptr || c->state == Connection::State::Closed || c->sendq.empty()) return;
     // Only the head of the queue is being pulled; a later one is reached in its turn.
-    if (c->sendq.front().producer == producer) drive(*c, false);
+    if (c->sendq.front().producer != producer) return;
+    drive(*c, false);
+    markDirty(*c);
 }
 
 void Connections::drive(Connection& c, bool from_loop) {
-    evbuffer* out = bufferevent_get_output(c.bev.get());
+    evbuffer* out = c.out.get();
     gorgon_sink sink{out, true};
     while (!c.sendq.empty() && c.state != Connection::State::Closed) {
         size_t queued = evbuffer_get_length(out);
@@ -269,6 +384,21 @@ void Connections::abandonQueue(Connection& c) {
         producers_.free(q.producer);
         completed(c, q, GORGON_E_STALE, false);
     }
+}
+
+void Connections::forgetAllOf(Generation& owner) {
+    auto ids = owner.connections;
+    for (auto id : ids) {
+        Connection* c = find(id);
+        if (c == nullptr) continue;
+        close(*c, GORGON_CLOSE_SHUTDOWN, false);
+        if (c->callbacks.on_close != nullptr) {
+            c->callbacks.on_close(c->user, id, GORGON_CLOSE_SHUTDOWN);
+        }
+        c->callbacks = gorgon_conn_callbacks{};
+        c->owner = nullptr;
+    }
+    owner.connections.clear();
 }
 
 void Connections::closeAllOf(Generation& owner, gorgon_close_reason reason) {

@@ -19,6 +19,9 @@ namespace {
 
 // How much of a file is read per call when it must be in memory (gzip).
 constexpr size_t kReadChunk = 64 * 1024;
+// Up to this size a file is read rather than sent with sendfile: one pread plus one writev
+// beats a writev for the headers plus a sendfile for the body.
+constexpr uint64_t kSmallFile = 16 * 1024;
 
 class MemoryProducer final : public Producer {
   public:
@@ -50,9 +53,9 @@ class FileProducer final : public Producer {
     FileProducer& operator=(const FileProducer&) = delete;
     gorgon_status produce(gorgon_sink& sink, size_t want) override {
         if (left_ == 0) return GORGON_PRODUCER_DONE;
-        if (sink.files) {
-            // To a socket, the whole range goes as one sendfile segment, which takes our
-            // descriptor over (no second dup).
+        // Small files are read so that headers and body leave in one writev; large ones go
+        // as one sendfile segment, which takes our descriptor over (no second dup).
+        if (sink.files && left_ > kSmallFile) {
             evbuffer_file_segment* seg = evbuffer_file_segment_new(
                 fd_, static_cast<ev_off_t>(offset_), static_cast<ev_off_t>(left_),
                 EVBUF_FS_CLOSE_ON_FREE | EVBUF_FS_DISABLE_MMAP);
@@ -64,7 +67,7 @@ class FileProducer final : public Producer {
             left_ = 0;
             return GORGON_PRODUCER_DONE;
         }
-        // Into memory (gzip input): a chunk at a time.
+        // Into memory (small files, gzip input): a chunk at a time.
         uint64_t n = std::min<uint64_t>(left_, std::max(want, kReadChunk));
         gorgon_status s = sinkWriteFile(sink, fd_, offset_, n);
         if (s != GORGON_OK) return s;

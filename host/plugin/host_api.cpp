@@ -217,7 +217,7 @@ gorgon_status apiConnSetCallbacks(gorgon_plugin* self, gorgon_conn_id id,
 size_t apiConnInputLength(gorgon_plugin* self, gorgon_conn_id id) noexcept {
     gorgon_status s = GORGON_OK;
     Connection* c = owned(self, id, s);
-    return c == nullptr ? 0 : evbuffer_get_length(bufferevent_get_input(c->bev.get()));
+    return c == nullptr ? 0 : evbuffer_get_length(c->input());
 }
 
 gorgon_status apiConnPeek(gorgon_plugin* self, gorgon_conn_id id, size_t want, const char** data,
@@ -226,7 +226,7 @@ gorgon_status apiConnPeek(gorgon_plugin* self, gorgon_conn_id id, size_t want, c
     Connection* c = owned(self, id, s);
     if (c == nullptr) return s;
     if (data == nullptr || len == nullptr) return GORGON_E_INVAL;
-    evbuffer* in = bufferevent_get_input(c->bev.get());
+    evbuffer* in = c->input();
     size_t n = std::min(want, evbuffer_get_length(in));
     unsigned char* p = n == 0 ? nullptr : evbuffer_pullup(in, static_cast<ev_ssize_t>(n));
     if (n != 0 && p == nullptr) return GORGON_E_NOMEM;
@@ -241,7 +241,7 @@ int64_t apiConnFind(gorgon_plugin* self, gorgon_conn_id id, const char* needle, 
     Connection* c = owned(self, id, s);
     if (c == nullptr) return s;
     if (needle == nullptr || nlen == 0) return GORGON_E_INVAL;
-    evbuffer* in = bufferevent_get_input(c->bev.get());
+    evbuffer* in = c->input();
     evbuffer_ptr end{};
     size_t avail = evbuffer_get_length(in);
     if (limit < avail) {
@@ -256,8 +256,7 @@ gorgon_status apiConnConsume(gorgon_plugin* self, gorgon_conn_id id, size_t len)
     gorgon_status s = GORGON_OK;
     Connection* c = owned(self, id, s);
     if (c == nullptr) return s;
-    return evbuffer_drain(bufferevent_get_input(c->bev.get()), len) == 0 ? GORGON_OK
-                                                                         : GORGON_E_INVAL;
+    return evbuffer_drain(c->input(), len) == 0 ? GORGON_OK : GORGON_E_INVAL;
 }
 
 int64_t apiConnRead(gorgon_plugin* self, gorgon_conn_id id, void* buf, size_t cap) noexcept {
@@ -265,8 +264,7 @@ int64_t apiConnRead(gorgon_plugin* self, gorgon_conn_id id, void* buf, size_t ca
     Connection* c = owned(self, id, s);
     if (c == nullptr) return s;
     if (buf == nullptr && cap != 0) return GORGON_E_INVAL;
-    int n =
-        evbuffer_remove(bufferevent_get_input(c->bev.get()), buf, std::min<size_t>(cap, INT32_MAX));
+    int n = evbuffer_remove(c->input(), buf, std::min<size_t>(cap, INT32_MAX));
     return n < 0 ? GORGON_E_IO : n;
 }
 
@@ -288,7 +286,7 @@ gorgon_status apiConnWrite(gorgon_plugin* self, gorgon_conn_id id, const void* d
 size_t apiConnOutputLength(gorgon_plugin* self, gorgon_conn_id id) noexcept {
     gorgon_status s = GORGON_OK;
     Connection* c = owned(self, id, s);
-    return c == nullptr ? 0 : evbuffer_get_length(bufferevent_get_output(c->bev.get()));
+    return c == nullptr ? 0 : evbuffer_get_length(c->output());
 }
 
 gorgon_status apiConnPause(gorgon_plugin* self, gorgon_conn_id id, int paused) noexcept {
@@ -296,17 +294,8 @@ gorgon_status apiConnPause(gorgon_plugin* self, gorgon_conn_id id, int paused) n
     Connection* c = owned(self, id, s);
     if (c == nullptr) return s;
     if (c->state != Connection::State::Open) return GORGON_E_STALE;
-    c->paused = paused != 0;
-    if (c->paused) {
-        bufferevent_disable(c->bev.get(), EV_READ);
-    } else {
-        bufferevent_enable(c->bev.get(), EV_READ);
-    }
+    gen(self).host().connections().pauseReading(*c, paused != 0);
     return GORGON_OK;
-}
-
-timeval toTimeval(uint64_t ms) {
-    return timeval{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
 }
 
 gorgon_status apiConnSetTimeouts(gorgon_plugin* self, gorgon_conn_id id, uint64_t read_ms,
@@ -314,9 +303,7 @@ gorgon_status apiConnSetTimeouts(gorgon_plugin* self, gorgon_conn_id id, uint64_
     gorgon_status s = GORGON_OK;
     Connection* c = owned(self, id, s);
     if (c == nullptr) return s;
-    timeval r = toTimeval(read_ms);
-    timeval w = toTimeval(write_ms);
-    bufferevent_set_timeouts(c->bev.get(), read_ms ? &r : nullptr, write_ms ? &w : nullptr);
+    gen(self).host().connections().setTimeouts(*c, read_ms, write_ms);
     return GORGON_OK;
 }
 
