@@ -5,8 +5,8 @@
 set -euo pipefail
 
 packages=(
-    # build
-    build-essential cmake ninja-build pkg-config git
+    # build (clang and its runtime only for the libFuzzer targets)
+    build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
     # libraries
     libevent-dev libyaml-cpp-dev libssl-dev doctest-dev zlib1g-dev libcrypt-dev
     # test clients and tools
