@@ -39,6 +39,8 @@ struct Config {
     std::string plugin_directory;  // empty: the default (beside the binary, or installed)
     std::string runtime_directory = "run/plugins";
     uint64_t drain_timeout_ms = 30'000;
+    bool probe = true;
+    uint64_t probe_timeout_ms = 10'000;
     std::vector<PluginLoadConfig> plugins;
 
     std::vector<ServerConfig> servers;

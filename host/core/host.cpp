@@ -53,7 +53,8 @@ Result<void> Host::start(Config config, bool bind) {
     config_ = std::move(config);
     std::string dir =
         config_.plugin_directory.empty() ? defaultPluginDirectory() : config_.plugin_directory;
-    plugins_.configure(dir, config_.runtime_directory, config_.drain_timeout_ms);
+    plugins_.configure({dir, config_.runtime_directory, config_.drain_timeout_ms,
+                        config_.probe && bind, config_.probe_timeout_ms});
     plugins_.discover();
     for (const auto& p : config_.plugins) {
         if (plugins_.current(p.name) != nullptr) continue;  // loaded as another's dependency

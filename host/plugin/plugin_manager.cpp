@@ -3,8 +3,11 @@
 #include "core/host.hpp"
 #include "log/logger.hpp"
 #include "plugin/host_api.hpp"
+#include "plugin/probe.hpp"
 
 #include <algorithm>
+#include <ctime>
+#include <fstream>
 
 #include <dirent.h>
 
@@ -49,11 +52,60 @@ PluginManager::~PluginManager() {
     finalizeAllNow();
 }
 
-void PluginManager::configure(std::string directory, std::string runtime_directory,
-                              uint64_t drain_ms) {
-    directory_ = std::move(directory);
-    runtime_directory_ = std::move(runtime_directory);
-    drain_ms_ = drain_ms;
+void PluginManager::configure(Settings settings) {
+    directory_ = std::move(settings.directory);
+    runtime_directory_ = std::move(settings.runtime_directory);
+    drain_ms_ = settings.drain_ms;
+    probe_ = settings.probe;
+    probe_timeout_ms_ = settings.probe_timeout_ms;
+    loadQuarantine();
+}
+
+namespace {
+
+std::string quarantineFile(const std::string& runtime_directory) {
+    return runtime_directory + "/quarantine";
+}
+
+}  // namespace
+
+void PluginManager::loadQuarantine() {
+    quarantine_.clear();
+    std::ifstream in(quarantineFile(runtime_directory_));
+    for (std::string line; std::getline(in, line);) {
+        auto space = line.find(' ');
+        if (space == 64) quarantine_[line.substr(0, 64)] = line.substr(65);
+    }
+}
+
+Result<PluginObject> PluginManager::openChecked(const std::string& path) {
+    auto obj = PluginObject::open(path, runtime_directory_);
+    if (!obj) return obj;
+    auto q = quarantine_.find(obj->sha256());
+    if (q != quarantine_.end()) {
+        return fail(path + ": quarantined (" + q->second + "); delete the line starting with " +
+                    obj->sha256().substr(0, 16) + " from " + quarantineFile(runtime_directory_) +
+                    " to try it again");
+    }
+    return obj;
+}
+
+Result<void> PluginManager::probe(PluginObject& object) {
+    if (!probe_ || inProbeChild()) return {};
+    auto r = probeInChild(host_, object, probe_timeout_ms_);
+    if (r) return r;
+    // Remember the bytes, not the name: a fixed build gets a new hash and is tried again.
+    char when[32] = {};
+    time_t now = time(nullptr);
+    tm utc{};
+    gmtime_r(&now, &utc);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    std::string why = object.info().name + " " + r.error() + " on " + when;
+    quarantine_[object.sha256()] = why;
+    std::ofstream out(quarantineFile(runtime_directory_), std::ios::app);
+    out << object.sha256() << ' ' << why << '\n';
+    return fail(object.file() + ": plugin " + object.info().name + " " + r.error() +
+                "; not loaded, and quarantined");
 }
 
 void PluginManager::discover() {
@@ -73,7 +125,7 @@ void PluginManager::discover() {
     for (const auto& f : files) {
         std::string path = directory_ + "/" + f;
         // Reuse what we know when the content has not changed since the last scan.
-        auto obj = PluginObject::open(path, runtime_directory_);
+        auto obj = openChecked(path);
         if (!obj) {
             GLOG(Warn, "plugin refused: %s", obj.error().c_str());
             refused[f.substr(0, f.size() - 3)] = obj.error();
@@ -247,7 +299,7 @@ Result<Generation*> PluginManager::loadWithDepth(const std::string& name_or_path
         }
         path = d->path;
     }
-    auto obj = PluginObject::open(path, runtime_directory_);
+    auto obj = openChecked(path);
     if (!obj) return fail(obj.error());
     const std::string name = obj->info().name;
     if (Generation* cur = current(name)) {
@@ -255,6 +307,7 @@ Result<Generation*> PluginManager::loadWithDepth(const std::string& name_or_path
                     std::to_string(cur->number()) + "); use reload to replace it");
     }
     if (auto r = checkDependencies(obj->info(), depth); !r) return fail(r.error());
+    if (auto r = probe(obj.value()); !r) return fail(r.error());
     auto gen = instantiate(std::move(obj.value()));
     if (!gen) return fail(gen.error());
     Generation* g = gen->get();
@@ -270,12 +323,13 @@ Result<Generation*> PluginManager::reload(const std::string& name, const std::st
     Generation* old = current(name);
     if (old == nullptr) return fail("plugin " + name + " is not loaded");
     std::string file = path.empty() ? old->object().file() : path;
-    auto obj = PluginObject::open(file, runtime_directory_);
+    auto obj = openChecked(file);
     if (!obj) return fail(obj.error());
     if (obj->info().name != name) {
         return fail(file + " holds plugin \"" + obj->info().name + "\", not \"" + name + "\"");
     }
     if (auto r = checkDependencies(obj->info(), 0); !r) return fail(r.error());
+    if (auto r = probe(obj.value()); !r) return fail(r.error());
     auto created = instantiate(std::move(obj.value()));
     if (!created) return fail(created.error());
     std::unique_ptr<Generation> gen = std::move(created.value());

@@ -32,7 +32,14 @@ class PluginManager {
     PluginManager& operator=(const PluginManager&) = delete;
     ~PluginManager();
 
-    void configure(std::string directory, std::string runtime_directory, uint64_t drain_ms);
+    struct Settings {
+        std::string directory;
+        std::string runtime_directory;
+        uint64_t drain_ms = 30'000;
+        bool probe = true;  // init each new plugin in a forked child first
+        uint64_t probe_timeout_ms = 10'000;
+    };
+    void configure(Settings settings);
     [[nodiscard]] const std::string& directory() const noexcept { return directory_; }
 
     // Reads every *.so in the plugin directory: checks, descriptor, name. Refusals are logged.
@@ -71,6 +78,11 @@ class PluginManager {
     [[nodiscard]] bool empty() const noexcept { return gens_.empty(); }
 
   private:
+    // Opens a plugin file, refusing one that is quarantined.
+    Result<PluginObject> openChecked(const std::string& path);
+    // The fork probe, quarantining what crashes in it.
+    Result<void> probe(PluginObject& object);
+    void loadQuarantine();
     Result<void> checkDependencies(const DescriptorInfo& info, int depth);
     Result<std::unique_ptr<Generation>> instantiate(PluginObject object);
     void abandon(std::unique_ptr<Generation> gen, bool initialised);
@@ -84,6 +96,9 @@ class PluginManager {
     std::string directory_;
     std::string runtime_directory_;
     uint64_t drain_ms_ = 30'000;
+    bool probe_ = true;
+    uint64_t probe_timeout_ms_ = 10'000;
+    std::map<std::string, std::string> quarantine_;  // sha256 -> why
 
     std::vector<std::unique_ptr<Generation>> gens_;
     std::map<std::string, Generation*> current_;
