@@ -539,12 +539,20 @@ void PluginManager::retireAll(std::function<void()> done) {
 }
 
 void PluginManager::finalizeAllNow() {
-    // Newest first, so consumers go before the providers they pinned.
+    // Consumers before the providers they pin: load order does not tell (service_acquire loads
+    // providers on demand, after their consumer), the pins do. Finalising a consumer releases
+    // its pins. Only a cycle leaves nothing unpinned; then the newest goes first.
     while (!gens_.empty()) {
-        Generation* g = gens_.back().get();
-        g->state = Generation::State::Draining;
-        g->finalize_scheduled = true;
-        finalize(g->serial);
+        Generation* next = gens_.back().get();
+        for (auto it = gens_.rbegin(); it != gens_.rend(); ++it) {
+            if ((*it)->pinned_by == 0) {
+                next = it->get();
+                break;
+            }
+        }
+        next->state = Generation::State::Draining;
+        next->finalize_scheduled = true;
+        finalize(next->serial);
     }
     current_.clear();
 }
