@@ -59,6 +59,8 @@ Connection* Connections::create(int fd, const sockaddr* peer, socklen_t peer_len
     c->in.reset(evbuffer_new());
     c->out.reset(evbuffer_new());
     if (!c->in || !c->out) return nullptr;
+    // Without this flag libevent reads file segments into memory instead of using sendfile.
+    evbuffer_set_flags(c->out.get(), EVBUFFER_FLAG_DRAINS_TO_FD);
     c->owner = &owner;
     c->server = &server;
     c->family = peer->sa_family;

@@ -23,11 +23,20 @@ constexpr size_t kReadChunk = 64 * 1024;
 // beats a writev for the headers plus a sendfile for the body.
 constexpr uint64_t kSmallFile = 16 * 1024;
 
+gorgon_status readInto(evbuffer* out, int fd, uint64_t offset, uint64_t length);
+
 class MemoryProducer final : public Producer {
   public:
     MemoryProducer(const void* data, size_t len) : buf_(evbuffer_new()) {
         if (!buf_ || (len != 0 && evbuffer_add(buf_.get(), data, len) != 0)) {
             throw std::bad_alloc();
+        }
+    }
+    // A small file range, read now: cheaper than keeping a duplicate descriptor for later.
+    MemoryProducer(int fd, uint64_t offset, uint64_t length) : buf_(evbuffer_new()) {
+        if (!buf_) throw std::bad_alloc();
+        if (readInto(buf_.get(), fd, offset, length) != GORGON_OK) {
+            throw std::runtime_error("cannot read the file");
         }
     }
     gorgon_status produce(gorgon_sink& sink, size_t want) override {
@@ -69,7 +78,8 @@ class FileProducer final : public Producer {
         }
         // Into memory (small files, gzip input): a chunk at a time.
         uint64_t n = std::min<uint64_t>(left_, std::max(want, kReadChunk));
-        gorgon_status s = sinkWriteFile(sink, fd_, offset_, n);
+        gorgon_sink memory{sink.out, false};
+        gorgon_status s = sinkWriteFile(memory, fd_, offset_, n);
         if (s != GORGON_OK) return s;
         offset_ += n;
         left_ -= n;
@@ -86,6 +96,8 @@ class ChunkedProducer final : public Producer {
   public:
     explicit ChunkedProducer(ProducerPtr inner) : inner_(std::move(inner)), tmp_(evbuffer_new()) {
         if (!tmp_) throw std::bad_alloc();
+        // Its chains move to the socket's buffer whole, so file segments may stay sendfile.
+        evbuffer_set_flags(tmp_.get(), EVBUFFER_FLAG_DRAINS_TO_FD);
     }
     gorgon_status produce(gorgon_sink& sink, size_t want) override {
         gorgon_sink inner_sink{tmp_.get(), sink.files};
@@ -244,22 +256,30 @@ gorgon_status sinkWriteFile(gorgon_sink& sink, int fd, uint64_t offset, uint64_t
         evbuffer_file_segment_free(seg);  // the buffer holds its own reference
         return rc == 0 ? GORGON_OK : GORGON_E_IO;
     }
+    return readInto(sink.out, fd, offset, length);
+}
+
+namespace {
+
+gorgon_status readInto(evbuffer* out, int fd, uint64_t offset, uint64_t length) {
     while (length > 0) {
         evbuffer_iovec v{};
         size_t n = static_cast<size_t>(std::min<uint64_t>(length, kReadChunk));
-        if (evbuffer_reserve_space(sink.out, static_cast<ev_ssize_t>(n), &v, 1) < 1) {
+        if (evbuffer_reserve_space(out, static_cast<ev_ssize_t>(n), &v, 1) < 1) {
             return GORGON_E_NOMEM;
         }
         ssize_t got = ::pread(fd, v.iov_base, n, static_cast<off_t>(offset));
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) return GORGON_E_IO;  // an error, or the file shrank under us
         v.iov_len = static_cast<size_t>(got);
-        evbuffer_commit_space(sink.out, &v, 1);
+        evbuffer_commit_space(out, &v, 1);
         offset += static_cast<uint64_t>(got);
         length -= static_cast<uint64_t>(got);
     }
     return GORGON_OK;
 }
+
+}  // namespace
 
 gorgon_producer_id Producers::add(ProducerPtr p, Generation& creator) {
     p->creator = &creator;
@@ -284,6 +304,7 @@ ProducerPtr Producers::memory(const void* data, size_t len) {
     return std::make_unique<MemoryProducer>(data, len);
 }
 ProducerPtr Producers::file(int fd, uint64_t offset, uint64_t length) {
+    if (length <= kSmallFile) return std::make_unique<MemoryProducer>(fd, offset, length);
     return std::make_unique<FileProducer>(fd, offset, length);
 }
 ProducerPtr Producers::chunked(ProducerPtr inner) {

@@ -404,9 +404,14 @@ typedef struct gorgon_host_api {
 } gorgon_host_api;
 
 /** Nonzero when the host's table is long enough to hold `member`. */
+#ifdef __cplusplus
+#define GORGON_HOST_HAS(host, member) \
+    ((host)->struct_size >= offsetof(gorgon_host_api, member) + sizeof(gorgon_host_api::member))
+#else
 #define GORGON_HOST_HAS(host, member) \
     ((host)->struct_size >=           \
      offsetof(gorgon_host_api, member) + sizeof(((const gorgon_host_api*)0)->member))
+#endif
 
 /* ---- The descriptor ------------------------------------------------------------------------ */
 
