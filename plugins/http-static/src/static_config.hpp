@@ -1,0 +1,37 @@
+// A static route's settings, read and validated from its `config:` map (see README.md for
+// every key). Errors throw gorgon::ConfigError at the offending node, which route_open turns
+// into a located message with the host's config_where.
+#pragma once
+
+#include <gorgon/plugin.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gorgon::httpstatic {
+
+struct RouteConfig {
+    std::string root;
+    const gorgon_config* root_node = nullptr;  // to locate open_root's complaint
+    std::string prefix = "/";
+    std::vector<std::string> index = {"index.html"};
+    bool listing = false;
+    bool gzip = true;
+    int gzip_level = 6;
+    std::uint64_t gzip_min_length = 256;
+    std::vector<std::string> gzip_types = {"text/*", "application/javascript", "application/json",
+                                           "application/xml", "image/svg+xml"};
+    bool precompressed = true;
+    std::string mime_types = "/etc/mime.types";
+    bool mime_types_given = false;  // a named file must exist; the default may be missing
+    const gorgon_config* mime_types_node = nullptr;
+    std::string default_type = "application/octet-stream";
+    std::size_t max_listing_entries = 10000;
+    std::string cache_control;  // empty: no Cache-Control
+};
+
+[[nodiscard]] RouteConfig parseRouteConfig(const Config& config);
+
+}  // namespace gorgon::httpstatic

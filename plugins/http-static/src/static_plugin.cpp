@@ -1,0 +1,81 @@
+#include "static_plugin.hpp"
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace gorgon::httpstatic {
+
+namespace {
+
+constexpr const char* kFilesystem = "filesystem:os";
+constexpr const char* kService = "http-extension:static";
+
+// Every provider member this plugin calls, up to the last one (list).
+constexpr std::size_t kFsNeeded =
+    offsetof(gorgon_fs_provider, list) + sizeof(gorgon_fs_provider::list);
+
+Host checked(Host host, const Config& config) {
+    if (config.present()) {
+        if (config.type() != GORGON_CONFIG_MAP) config.fail("expected an empty map");
+        static constexpr const char* kNoKeys[] = {nullptr};
+        config.allowKeys(host, kNoKeys);
+    }
+    // Producers, now_ms and config_where came with ABI 1.1. (Spelled out rather than with
+    // GORGON_HOST_HAS, whose C cast -Wold-style-cast rejects in C++.)
+    constexpr std::size_t kHostNeeded =
+        offsetof(gorgon_host_api, service_current) + sizeof(gorgon_host_api::service_current);
+    if (host.api()->struct_size < kHostNeeded) {
+        throw std::runtime_error("http-static needs a host with ABI 1.1 or later");
+    }
+    return host;
+}
+
+}  // namespace
+
+FsLease FsLease::acquire(Host host) {
+    const void* iface = nullptr;
+    if (host.api()->service_acquire(host.self(), kFilesystem, &iface) != GORGON_OK ||
+        iface == nullptr) {
+        throw std::runtime_error(
+            "cannot acquire filesystem:os: is the fs-os plugin in the plugin directory?");
+    }
+    FsLease lease(host, static_cast<const gorgon_fs_provider*>(iface));
+    if (lease.fs_->struct_size < kFsNeeded) {
+        throw std::runtime_error("the filesystem:os provider is too old for http-static");
+    }
+    return lease;
+}
+
+void FsLease::reset() noexcept {
+    // The host may already have released it while retiring this generation: harmless then.
+    if (fs_ != nullptr) host_.api()->service_release(host_.self(), fs_);
+    fs_ = nullptr;
+}
+
+StaticPlugin::StaticPlugin(Host host, const Config& config)
+    : host_(checked(host, config)), fs_(FsLease::acquire(host_)), extension_(makeExtension(this)) {
+    if (host_.api()->service_publish(host_.self(), kService, &extension_) != GORGON_OK) {
+        throw std::runtime_error("cannot publish http-extension:static");
+    }
+}
+
+FsLease StaticPlugin::leaseFs() {
+    const void* current = host_.api()->service_current(host_.self(), kFilesystem);
+    if (current != nullptr && current != fs_.get()) fs_ = FsLease::acquire(host_);
+    return FsLease::acquire(host_);
+}
+
+StaticPlugin::~StaticPlugin() {
+    if (routes_ != 0) {
+        // The http plugin closes its routes before it lets go of this extension; if it did not,
+        // they would call into unmapped code.
+        host_.error(std::to_string(routes_) + " static routes are still open at shutdown");
+    }
+}
+
+}  // namespace gorgon::httpstatic
+
+GORGON_PLUGIN(gorgon::httpstatic::StaticPlugin, "http-static", "0.1.0",
+              "Static files for HTTP: ranges, conditionals, gzip, index files and listings",
+              GORGON_PROVIDES("http-extension:static"), GORGON_DEPENDS("filesystem:os"))

@@ -1,0 +1,144 @@
+#include "http_config.hpp"
+
+#include <algorithm>
+
+namespace gorgon::http {
+
+namespace {
+
+constexpr const char* kServerKeys[] = {"routes",          "access_log",
+                                       "limits",          "timeouts",
+                                       "max_connections", "max_keepalive_requests",
+                                       "server_header",   nullptr};
+constexpr const char* kRouteKeys[] = {"extension", "config", nullptr};
+constexpr const char* kLogKeys[] = {"file", "format", nullptr};
+constexpr const char* kLimitKeys[] = {"request_line", "header_size", "header_count", "body_size",
+                                      nullptr};
+constexpr const char* kTimeoutKeys[] = {"header", "body", "keepalive", "send", nullptr};
+
+void expectMap(const Config& c, const char* what) {
+    if (c.present() && c.type() != GORGON_CONFIG_MAP) c.fail(std::string("expected ") + what);
+}
+
+std::uint64_t sizeIn(const Config& c, std::uint64_t fallback, std::uint64_t min,
+                     std::uint64_t max) {
+    const std::uint64_t v = c.sizeBytes(fallback);
+    if (v < min || v > max) {
+        c.fail("must be between " + std::to_string(min) + " and " + std::to_string(max) + " bytes");
+    }
+    return v;
+}
+
+std::uint64_t durationIn(const Config& c, std::uint64_t fallback, std::uint64_t min) {
+    const std::uint64_t v = c.durationMs(fallback);
+    if (v < min) c.fail(min == 1 ? "must be greater than zero" : "too short");
+    if (v > std::uint64_t{24} * 3600 * 1000) c.fail("must be at most 24h");
+    return v;
+}
+
+bool validExtensionName(std::string_view name) {
+    if (name.empty() || name.size() > 63) return false;
+    return std::ranges::all_of(name, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_' || c == '.';
+    });
+}
+
+void parseRoutes(Host host, const Config& routes, ServerConfig& out) {
+    if (!routes.present()) return;
+    if (routes.type() != GORGON_CONFIG_SEQUENCE) {
+        routes.fail("expected a list of routes ({extension: NAME, config: {...}})");
+    }
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+        const Config route = routes.at(i);
+        if (route.type() != GORGON_CONFIG_MAP)
+            route.fail("expected {extension: NAME, config: MAP}");
+        route.allowKeys(host, kRouteKeys);
+        const Config ext = route["extension"];
+        if (!ext.present()) route.fail("missing key: extension");
+        RouteConfig rc;
+        rc.extension = ext.string();
+        if (!validExtensionName(rc.extension)) {
+            ext.fail("expected an extension name (letters, digits, '-', '_', '.')");
+        }
+        const Config cfg = route["config"];
+        if (cfg.present() && cfg.type() != GORGON_CONFIG_MAP) cfg.fail("expected a map");
+        rc.node = route.node();
+        rc.config = cfg.present() ? cfg.node() : nullptr;
+        out.routes.push_back(std::move(rc));
+    }
+}
+
+void parseAccessLog(Host host, const Config& log, ServerConfig& out) {
+    if (!log.present()) return;
+    expectMap(log, "{file: PATH, format: combined|json}");
+    log.allowKeys(host, kLogKeys);
+    const Config file = log["file"];
+    if (!file.present()) log.fail("missing key: file");
+    out.access_log_file = file.string();
+    if (out.access_log_file.empty()) file.fail("must not be empty");
+    const Config format = log["format"];
+    const std::string f = format.string("combined");
+    if (f == "combined") {
+        out.access_log_format = LogFormat::Combined;
+    } else if (f == "json") {
+        out.access_log_format = LogFormat::Json;
+    } else {
+        format.fail("expected combined or json");
+    }
+    out.access_log = true;
+}
+
+void parseLimits(Host host, const Config& limits, ServerConfig& out) {
+    if (!limits.present()) return;
+    expectMap(limits, "a map of limits");
+    limits.allowKeys(host, kLimitKeys);
+    Limits& l = out.limits;
+    constexpr std::uint64_t kMiB = std::uint64_t{1024} * 1024;
+    l.request_line =
+        static_cast<std::size_t>(sizeIn(limits["request_line"], l.request_line, 64, kMiB));
+    l.header_size =
+        static_cast<std::size_t>(sizeIn(limits["header_size"], l.header_size, 256, 4 * kMiB));
+    l.header_count = static_cast<std::size_t>(
+        limits["header_count"].integer(static_cast<std::int64_t>(l.header_count), 1, 10'000));
+    l.body_size = sizeIn(limits["body_size"], l.body_size, 0, std::uint64_t{1} << 50);
+}
+
+void parseTimeouts(Host host, const Config& t, ServerConfig& out) {
+    if (!t.present()) return;
+    expectMap(t, "a map of timeouts");
+    t.allowKeys(host, kTimeoutKeys);
+    out.header_timeout_ms = durationIn(t["header"], out.header_timeout_ms, 1);
+    out.body_timeout_ms = durationIn(t["body"], out.body_timeout_ms, 1);
+    out.keepalive_timeout_ms = durationIn(t["keepalive"], out.keepalive_timeout_ms, 0);
+    out.send_timeout_ms = durationIn(t["send"], out.send_timeout_ms, 1);
+}
+
+}  // namespace
+
+ServerConfig parseServerConfig(Host host, const Config& config) {
+    ServerConfig out;
+    if (!config.present()) return out;
+    if (config.type() != GORGON_CONFIG_MAP) config.fail("expected a map of http settings");
+    config.allowKeys(host, kServerKeys);
+    parseRoutes(host, config["routes"], out);
+    parseAccessLog(host, config["access_log"], out);
+    parseLimits(host, config["limits"], out);
+    parseTimeouts(host, config["timeouts"], out);
+    out.max_connections = static_cast<std::uint64_t>(config["max_connections"].integer(
+        static_cast<std::int64_t>(out.max_connections), 1, 10'000'000));
+    out.max_keepalive_requests =
+        static_cast<std::uint64_t>(config["max_keepalive_requests"].integer(
+            static_cast<std::int64_t>(out.max_keepalive_requests), 1, 1'000'000'000));
+    const Config server = config["server_header"];
+    if (server.present() || server.type() == GORGON_CONFIG_NULL) {
+        out.server_header = server.present() ? server.string() : std::string();
+        if (out.server_header.size() > 256) server.fail("at most 256 characters");
+        for (char c : out.server_header) {
+            if (c < 0x20 || c > 0x7e) server.fail("only printable ASCII is allowed");
+        }
+    }
+    return out;
+}
+
+}  // namespace gorgon::http

@@ -1,0 +1,132 @@
+#include "http_server.hpp"
+
+#include "http_connection.hpp"
+#include "http_handoff.hpp"
+#include "http_plugin.hpp"
+#include "http_request.hpp"
+
+namespace gorgon::http {
+
+namespace {
+
+std::unique_ptr<AccessLog> openLog(Host host, const ServerConfig& config) {
+    if (!config.access_log) return nullptr;
+    return std::make_unique<AccessLog>(host, config.access_log_file, config.access_log_format);
+}
+
+}  // namespace
+
+Server::Server(HttpPlugin& owner, Host host, const gorgon_server_info& info, const Config& config)
+    : owner_(&owner),
+      host_(host),
+      name_(info.name != nullptr ? info.name : ""),
+      config_(parseServerConfig(host, config)),
+      log_(openLog(host, config_)),
+      routes_(host, httpApi(), config_.routes) {
+    owner.addServer(*this);
+}
+
+Server::~Server() {
+    // Requests still with an extension are aborted before its routes close (routes_ is
+    // destroyed after this body). Normally none are left: the host delivers every on_close
+    // before server_close.
+    for (Connection* c = first_; c != nullptr;) {
+        Connection* next = c->next;
+        if (c->state() == Connection::State::HandedOff || !c->owned()) {
+            unlink(*c);
+            std::unique_ptr<Connection> gone(c);
+        } else {
+            c->serverGone();
+            unlink(*c);  // it frees itself on on_close, without us
+        }
+        c = next;
+    }
+    if (log_) log_->flush(host_.api()->now_ms(host_.self()));
+    if (owner_ != nullptr) owner_->removeServer(*this);
+}
+
+gorgon_status Server::accept(gorgon_conn_id id) {
+    if (owner_ == nullptr) return GORGON_E_STALE;
+    const bool over = counted_ >= config_.max_connections;
+    auto c = std::make_unique<Connection>(*this, *owner_, !over);
+    const gorgon_status s = c->open(id);
+    if (s != GORGON_OK) return s;
+    // The host now calls it back with this pointer; it frees itself in onClose.
+    Connection& conn = *c.release();
+    link(conn);
+    owner_->count(Stat::Connections);
+    if (over) conn.refuse(503);
+    return GORGON_OK;
+}
+
+bool Server::adopt(const HandoffEntry& entry) {
+    if (owner_ == nullptr) return false;
+    auto c = std::make_unique<Connection>(*this, *owner_, true);
+    const gorgon_status s = c->adopt(entry);
+    if (s != GORGON_OK) {
+        host_.warn("cannot adopt connection " + std::to_string(entry.conn) + " (status " +
+                   std::to_string(s) + "); it stays with the previous generation");
+        return false;
+    }
+    link(*c.release());  // freed in its onClose, like an accepted one
+    return true;
+}
+
+void Server::kickAdopted() {
+    for (Connection* c = first_; c != nullptr;) {
+        Connection* next = c->next;  // kick() may close it (the list entry stays until on_close)
+        if (c->needs_kick) c->kick();
+        c = next;
+    }
+}
+
+void Server::link(Connection& c) noexcept {
+    c.prev = nullptr;
+    c.next = first_;
+    if (first_ != nullptr) first_->prev = &c;
+    first_ = &c;
+    if (c.counted()) ++counted_;
+}
+
+void Server::unlink(Connection& c) noexcept {
+    if (c.prev != nullptr) {
+        c.prev->next = c.next;
+    } else if (first_ == &c) {
+        first_ = c.next;
+    } else {
+        return;  // not linked
+    }
+    if (c.next != nullptr) c.next->prev = c.prev;
+    c.prev = c.next = nullptr;
+    if (c.counted() && counted_ > 0) --counted_;
+}
+
+void Server::drain() {
+    for (Connection* c = first_; c != nullptr; c = c->next) c->drain();
+    releaseHandedOff();
+}
+
+void Server::releaseHandedOff() noexcept {
+    for (Connection* c = first_; c != nullptr;) {
+        Connection* next = c->next;
+        if (c->state() == Connection::State::HandedOff) {
+            unlink(*c);
+            std::unique_ptr<Connection> gone(c);
+        }
+        c = next;
+    }
+}
+
+void Server::exportIdle(std::vector<HandoffEntry>& out) const {
+    for (const Connection* c = first_; c != nullptr; c = c->next) {
+        if (c->exportable()) out.push_back(c->handoffEntry());
+    }
+}
+
+bool Server::housekeeping(std::int64_t now_ms) {
+    if (log_) log_->flush(now_ms);
+    if (routes_.hasRetired()) routes_.sweep();
+    return routes_.hasRetired();
+}
+
+}  // namespace gorgon::http

@@ -1,0 +1,64 @@
+// One configured http server: its settings, routes and access log, and the connections it
+// serves. The host builds one per server and per plugin generation.
+#pragma once
+
+#include "http_access_log.hpp"
+#include "http_config.hpp"
+#include "http_routes.hpp"
+
+#include <gorgon/plugin.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gorgon::http {
+
+class Connection;
+class HttpPlugin;
+struct HandoffEntry;
+
+class Server {
+  public:
+    Server(HttpPlugin& owner, Host host, const gorgon_server_info& info, const Config& config);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+    Server(Server&&) = delete;
+    Server& operator=(Server&&) = delete;
+
+    gorgon_status accept(gorgon_conn_id id);
+    // Takes over a connection the previous generation handed off. False if the host refused.
+    bool adopt(const HandoffEntry& entry);
+    // Processes what adopted connections received during the reload.
+    void kickAdopted();
+
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+    [[nodiscard]] const ServerConfig& config() const noexcept { return config_; }
+    [[nodiscard]] Routes& routes() noexcept { return routes_; }
+    [[nodiscard]] AccessLog* accessLog() noexcept { return log_.get(); }
+
+    void link(Connection& c) noexcept;
+    void unlink(Connection& c) noexcept;
+
+    void drain();
+    void exportIdle(std::vector<HandoffEntry>& out) const;
+    // Once a second: flush the access log, close retired routes. True if it needs another pass.
+    bool housekeeping(std::int64_t now_ms);
+    void ownerGone() noexcept { owner_ = nullptr; }
+
+  private:
+    // Frees connections a newer generation owns now (they get no on_close from us).
+    void releaseHandedOff() noexcept;
+
+    HttpPlugin* owner_;
+    Host host_;
+    std::string name_;
+    ServerConfig config_;
+    std::unique_ptr<AccessLog> log_;
+    Routes routes_;
+    Connection* first_ = nullptr;
+    std::size_t counted_ = 0;  // connections holding a max_connections place
+};
+
+}  // namespace gorgon::http
