@@ -2,9 +2,12 @@
 signals and privilege drop."""
 import os
 import pwd
+import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -194,3 +197,55 @@ class PrivilegeDrop(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DefaultConfig(unittest.TestCase):
+    """configs/gorgon.yaml as shipped: valid, and it starts and serves (on free ports)."""
+
+    def setUp(self):
+        source = os.environ["GORGON_SOURCE_DIR"]
+        self.work = tempfile.mkdtemp(prefix="gorgon-default-")
+        self.addCleanup(shutil.rmtree, self.work, True)
+        shutil.copytree(os.path.join(source, "configs"), os.path.join(self.work, "configs"))
+        with open(os.path.join(self.work, "configs", "gorgon.yaml")) as f:
+            text = f.read()
+        self.assertIn("127.0.0.1:8080", text)
+        self.assertIn("127.0.0.1:8518", text)
+        self.config = os.path.join(self.work, "configs", "free-ports.yaml")
+        with open(self.config, "w") as f:
+            f.write(text.replace("127.0.0.1:8080", "127.0.0.1:0")
+                    .replace("127.0.0.1:8518", "127.0.0.1:0"))
+
+    def test_check_config(self):
+        p = subprocess.run([BIN, "--check-config", "configs/gorgon.yaml"], cwd=self.work,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(p.stderr, "")
+
+    def test_serves_http_and_chat(self):
+        proc = subprocess.Popen([BIN, "-c", self.config], cwd=self.work, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            addresses = {}
+            deadline = time.monotonic() + 20
+            while len(addresses) < 2 and time.monotonic() < deadline:
+                line = proc.stderr.readline()
+                if not line:
+                    break
+                m = re.search(r"server (\S+) listening on 127\.0\.0\.1:(\d+)", line)
+                if m:
+                    addresses[m.group(1)] = int(m.group(2))
+            self.assertEqual(sorted(addresses), ["chat", "web"])
+            with socket.create_connection(("127.0.0.1", addresses["web"]), timeout=5) as s:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                data = b""
+                while chunk := s.recv(65536):
+                    data += chunk
+            self.assertTrue(data.startswith(b"HTTP/1.1 200 OK\r\n"), data[:200])
+            self.assertIn(b"Gorgon", data)
+            with socket.create_connection(("127.0.0.1", addresses["chat"]), timeout=5) as s:
+                self.assertEqual(s.recv(100), b"nickname?: ")
+        finally:
+            proc.terminate()
+            self.assertEqual(proc.wait(20), 0)
+            proc.stderr.close()

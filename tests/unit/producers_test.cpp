@@ -1,5 +1,6 @@
 // The host's standard producers, driven directly into a memory buffer.
 #include "net/producers.hpp"
+
 #include "util/c_handle.hpp"
 
 #include <doctest/doctest.h>
