@@ -166,11 +166,16 @@ Result<void> Host::applyPlugins(const Config& next, bool /*initial*/) {
             needed.insert(d->name);
         }
     }
+    // Closed over dependencies and over services acquired: an extension loaded on demand by
+    // service_acquire is needed as long as what acquired it is.
     for (bool grew = true; grew;) {
         grew = false;
         for (const auto& name : std::vector<std::string>(needed.begin(), needed.end())) {
             Generation* g = plugins_.current(name);
             if (g == nullptr) continue;
+            for (const auto& a : g->acquired) {
+                if (needed.insert(a.provider->name()).second) grew = true;
+            }
             for (const auto& dep : g->info().depends) {
                 for (const auto& other : plugins_.loadedNames()) {
                     Generation* o = plugins_.current(other);

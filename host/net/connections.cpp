@@ -354,7 +354,7 @@ void Connections::drive(Connection& c, bool from_loop) {
         }
         if (s == GORGON_OK) continue;
         if (s == GORGON_E_AGAIN) return;  // producer_wake resumes
-        c.sendq.pop_front();
+        c.sendq.erase(c.sendq.begin());
         producers_.free(head.producer);
         if (s == GORGON_PRODUCER_DONE) {
             completed(c, head, GORGON_OK, from_loop);

@@ -15,7 +15,6 @@
 
 #include <event2/buffer.h>
 
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -63,7 +62,9 @@ class Connection {
         gorgon_send_done_fn done;
         void* user;
     };
-    std::deque<Queued> sendq;          // bodies not yet fully produced, in order
+    // Bodies not yet fully produced, in order. A vector: it allocates nothing until the first
+    // body (an idle connection costs less), and it rarely holds more than one or two.
+    std::vector<Queued> sendq;
     gorgon_producer_id producing = 0;  // the head while its produce() runs
 
     int family = 0;

@@ -823,7 +823,8 @@ class TestBodies(HttpServerCase):
         c = self.client()
         c.send("POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
         r = c.response()
-        self.assertEqual((r.status, r.body, r.header("X-Body-Length")), (200, b"hello, world", "12"))
+        self.assertEqual((r.status, r.body, r.header("X-Body-Length")),
+                         (200, b"hello, world", "12"))
         c.get("/hello")  # the trailer was consumed exactly
         self.assertEqual(c.response().body, b"hello")
 

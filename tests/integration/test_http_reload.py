@@ -20,6 +20,7 @@ from test_http_protocol import (FIXTURES, HttpClient, check_clean_exit, http_con
 
 class HttpReloadCase(unittest.TestCase):
     SERVER = {}
+    LOAD = FIXTURES  # plugins named in plugins.load; the rest load on demand
 
     def setUp(self):
         tmp = tempfile.TemporaryDirectory(prefix="gorgon-http-reload-")
@@ -27,7 +28,7 @@ class HttpReloadCase(unittest.TestCase):
         self.plugin_dir = os.path.join(tmp.name, "plugins")
         make_plugin_dir(self.plugin_dir)
         self.generations = {}
-        self.gorgon = Gorgon(http_config(self.SERVER, load=FIXTURES,
+        self.gorgon = Gorgon(http_config(self.SERVER, load=self.LOAD,
                                          plugins_extra=["drain_timeout: 20s"]),
                              plugin_dir=self.plugin_dir)
         self.addCleanup(self.gorgon.__exit__, None, None, None)
@@ -69,6 +70,28 @@ class HttpReloadCase(unittest.TestCase):
     def unloaded(self, name, start):
         return f"plugin {name} generation {self.generations[name] - 1} unloaded" in \
             self.gorgon.log()[start:]
+
+
+class TestOnDemandExtension(HttpReloadCase):
+    """Extensions that only a route names are loaded on demand (service_acquire); SIGHUP must
+    keep them, and reload them when their file changes."""
+    LOAD = ()
+
+    def test_sighup_keeps_and_reloads_an_extension_loaded_on_demand(self):
+        def status(path):
+            c = self.client()
+            c.get(path)
+            return c.response().status
+
+        self.assertEqual(status("/hello"), 200)
+        start = len(self.gorgon.log())
+        self.gorgon.signal(signal.SIGHUP)
+        self.gorgon.wait_log("configuration reloaded", start=start)
+        self.assertNotIn("fixture-http-hello generation 1 unloaded", self.gorgon.log()[start:])
+        self.assertEqual(status("/hello"), 200)
+        start = self.reload("fixture-http-hello")
+        self.assertEqual(status("/hello"), 200)
+        self.wait_unloaded("fixture-http-hello", start)
 
 
 class TestExtensionReload(HttpReloadCase):

@@ -44,8 +44,8 @@ Decoded decode(std::string_view in, std::size_t step = 1 << 20, std::size_t cap 
 
 TEST_CASE("http chunked: decodes, in any pieces") {
     const std::string body = "5\r\nhello\r\n1;ext=1;b\r\n,\r\nA\r\n world 123\r\n0\r\n\r\n";
-    for (std::size_t step : {1u, 2u, 5u, 1000u}) {
-        for (std::size_t cap : {1u, 3u, 1000u}) {
+    for (std::size_t step : {1U, 2U, 5U, 1000U}) {
+        for (std::size_t cap : {1U, 3U, 1000U}) {
             CAPTURE(step);
             CAPTURE(cap);
             Decoded d = decode(body + "NEXT", step, cap);

@@ -42,7 +42,7 @@ HeadScanner::Status scanInSteps(std::string_view text, std::size_t step, HeadSca
 TEST_CASE("http scanner: finds the end of the head, whatever the pieces") {
     const std::string head = "GET / HTTP/1.1\r\nHost: a\r\nX: y\r\n\r\n";
     const std::string input = head + "GET /next HTTP/1.1\r\n";
-    for (std::size_t step : {1u, 2u, 3u, 7u, 100u}) {
+    for (std::size_t step : {1U, 2U, 3U, 7U, 100U}) {
         HeadScanner s;
         CHECK(scanInSteps(input, step, s) == HeadScanner::Status::Complete);
         CHECK(s.skip() == 0);

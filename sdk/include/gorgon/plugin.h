@@ -391,7 +391,8 @@ typedef struct gorgon_host_api {
      *  it as the socket takes data. `done` (optional) reports the outcome, from the loop. */
     gorgon_status (*conn_send)(gorgon_plugin* self, gorgon_conn_id conn,
                                gorgon_producer_id producer, gorgon_send_done_fn done, void* user);
-    /** Bytes of `conn` in flight: queued output plus what queued producers hold. Cheap. */
+    /** 0 when everything queued on `conn` has been handed to the kernel; otherwise the bytes
+     *  of queued output, plus 1 while producers are still queued. Cheap. */
     uint64_t (*conn_pending)(gorgon_plugin* self, gorgon_conn_id conn);
     /** Wall-clock time in milliseconds since the epoch, cached once per loop iteration. */
     int64_t (*now_ms)(gorgon_plugin* self);
