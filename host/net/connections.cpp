@@ -67,11 +67,6 @@ Connection* Connections::create(int fd, const sockaddr* peer, socklen_t peer_len
     c->peer = formatAddress(peer, peer_len);
     c->peer_host = peer->sa_family == AF_UNIX ? c->peer : formatHost(peer);
     c->peer_port = addressPort(peer);
-    sockaddr_storage local{};
-    socklen_t local_len = sizeof local;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0) {
-        c->local = formatAddress(reinterpret_cast<sockaddr*>(&local), local_len);
-    }
     if (peer->sa_family == AF_UNIX) {
         ucred cred{};
         socklen_t len = sizeof cred;
@@ -294,6 +289,18 @@ void Connections::finish(gorgon_conn_id id, gorgon_close_reason reason) {
     if (c->callbacks.on_close != nullptr) c->callbacks.on_close(c->user, id, reason);
     owner->connections.erase(id);
     owner->host().plugins().referenceDropped(*owner);
+}
+
+const std::string& Connections::localAddress(Connection& c) {
+    // Asked for rarely (conn_info), so not worth a getsockname on every accept.
+    if (c.local.empty() && c.fd >= 0) {
+        sockaddr_storage local{};
+        socklen_t local_len = sizeof local;
+        if (getsockname(c.fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0) {
+            c.local = formatAddress(reinterpret_cast<sockaddr*>(&local), local_len);
+        }
+    }
+    return c.local;
 }
 
 gorgon_status Connections::send(Connection& c, gorgon_producer_id producer,

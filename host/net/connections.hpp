@@ -99,6 +99,8 @@ class Connections {
     // Appends bytes, in order with queued producers.
     gorgon_status write(Connection& c, const void* data, size_t len);
     [[nodiscard]] uint64_t pending(const Connection& c) const;
+    // The local address the connection arrived on, looked up the first time it is asked for.
+    const std::string& localAddress(Connection& c);
     // A custom producer queued somewhere has data again.
     void wake(gorgon_producer_id producer);
 

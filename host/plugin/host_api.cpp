@@ -327,7 +327,7 @@ gorgon_status apiConnInfo(gorgon_plugin* self, gorgon_conn_id id, gorgon_conn_in
     info.peer = c->peer.c_str();
     info.peer_host = c->peer_host.c_str();
     info.peer_port = c->peer_port;
-    info.local = c->local.c_str();
+    info.local = gen(self).host().connections().localAddress(*c).c_str();
     info.server_name = c->server != nullptr ? c->server->config.name.c_str() : "";
     info.peer_uid = c->peer_uid;
     info.peer_gid = c->peer_gid;
