@@ -18,6 +18,8 @@
 #   PERF_DIR=DIR       after the measured rounds, one more run of each case per server under
 #                      `perf record -g` (call graph PERF_CALLGRAPH, default dwarf); writes
 #                      DIR/SERVER-CASE.data and a flat DIR/SERVER-CASE.txt report
+#   PERF_SCOPE=system  profile both cores (perf record -a, frame-pointer call graphs) instead
+#                      of the server alone: shows which core does the TCP work (client-bound cases)
 #   RESULTS=FILE       also write the raw per-run results (TSV) there
 #
 # Exit status: 0 when every server ran (whether or not a target was met); 1 when a server failed
@@ -57,6 +59,8 @@ GORGON_BIN=${GORGON_BIN:-$ROOT/build/release/bin/gorgon}
 GORGON_PLUGIN_DIR=${GORGON_PLUGIN_DIR:-$ROOT/build/release/lib/gorgon/plugins}
 PERF_DIR=${PERF_DIR:-}
 PERF_CALLGRAPH=${PERF_CALLGRAPH:-dwarf}
+PERF_SCOPE=${PERF_SCOPE:-process}
+[[ $PERF_SCOPE == process || $PERF_SCOPE == system ]] || die "PERF_SCOPE must be process or system"
 RESULTS=${RESULTS:-}
 export IDLE_CONNS
 
@@ -484,10 +488,14 @@ if [[ -n $PERF_DIR ]]; then
             server_alive "$s"
             wrk_args "$c" "$DURATION"
             data=$PERF_DIR/$s-$c.data
+            if [[ $PERF_SCOPE == system ]]; then
+                target=(-a --call-graph fp)
+            else
+                target=(-p "${MEMPID[$s]}" --call-graph "$PERF_CALLGRAPH")
+            fi
             # perf shares the client's core, so the server's core runs only the server.
-            taskset -c "$CLIENT_CPU" perf record -q -g --call-graph "$PERF_CALLGRAPH" -F 999 \
-                -p "${MEMPID[$s]}" -o "$data" -- sleep "$((DURATION + 1))" \
-                >"$TMP/perf-$s-$c.log" 2>&1 &
+            taskset -c "$CLIENT_CPU" perf record -q -g "${target[@]}" -F 999 \
+                -o "$data" -- sleep "$((DURATION + 1))" >"$TMP/perf-$s-$c.log" 2>&1 &
             perf_pid=$!
             PIDS[$perf_pid]=1
             sleep 0.5
@@ -497,9 +505,12 @@ if [[ -n $PERF_DIR ]]; then
             unset "PIDS[$perf_pid]"
             if [[ $s == gorgon ]]; then perf_restore_plugins "$data"; fi
             {
-                perf report -i "$data" --no-children --stdio -g none --sort dso
+                if [[ $PERF_SCOPE == system ]]; then
+                    perf report -i "$data" --no-children --stdio -g none --sort cpu,comm
+                fi
+                perf report -i "$data" --no-children --stdio -g none --sort comm,dso
                 perf report -i "$data" --no-children --stdio -g none --percent-limit 0.3 \
-                    --sort dso,symbol
+                    --sort comm,dso,symbol
             } >"$PERF_DIR/$s-$c.txt" 2>/dev/null || true
             perf report -i "$data" --children --stdio -g caller,0.5,callee --percent-limit 2 \
                 --sort symbol >"$PERF_DIR/$s-$c.callgraph.txt" 2>/dev/null || true

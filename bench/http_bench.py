@@ -285,6 +285,8 @@ def cmd_report(results, machine):
           "gorgon/nginx per server CPU-second |")
     print("| --- | ---: | ---: | ---: | ---: | --- | ---: |")
     for cid, label, target in CASES:
+        if not any((s, cid) in runs for s in servers):
+            continue  # not run (CASES)
         cells, m, e = [], {}, {}
         for s in servers:
             rs = runs.get((s, cid), [])
@@ -319,7 +321,9 @@ def cmd_report(results, machine):
         for x in short:
             flagged.append(f"{s} idle: only {x['n']} connections stayed open")
     label = f"idle keep-alive memory, {IDLE_N} conns (RSS delta)"
-    if len(m) == 2 and m["nginx"] > 0:
+    if not m:
+        pass  # not run (CASES)
+    elif len(m) == 2 and m["nginx"] > 0:
         ratio = m["gorgon"] / m["nginx"]
         verdict = "met" if ratio <= 1.0 else "**missed**"
         print(f"| {label} | {cells[0]} | {cells[1]} | {ratio:.2f} | ≤ 1.00 | {verdict} | |")
@@ -342,7 +346,9 @@ def cmd_report(results, machine):
                   f"client {med([r['client'] for r in rs]):4.0%}  "
                   f"{fmt_rate(med([eff(r) for r in rs])):>7} req/CPU-s"
                   f"  [{', '.join(fmt_rate(r['rps']) for r in rs)}]")
-            noisy += [f"{s} {cid}" for r in rs if r["foreign"] > 0.05]
+            busy = [r for r in rs if r["foreign"] > 0.05]
+            if busy:
+                noisy.append(f"{s} {cid} ({len(busy)} of {len(rs)})")
     for s in servers:
         xs = idle.get(s, [])
         if xs:
@@ -356,9 +362,10 @@ def cmd_report(results, machine):
             print(f"  {x}")
     if noisy:
         print()
-        print("Noise: other processes took more than 5% of the server's core during: "
-              + ", ".join(sorted(set(noisy))) + ". Rerun on a quiet machine for firm numbers;")
-        print("the per-CPU-second ratio is less sensitive to it.")
+        print("Noise: other processes took more than 5% of the server's core in some rounds of: "
+              + ", ".join(noisy) + ".")
+        print("The medians resist one noisy round; the per-CPU-second ratio resists noise better;")
+        print("rerun on a quiet machine for firm numbers.")
     missing = [s for s in servers if s not in have]
     if missing:
         print()
