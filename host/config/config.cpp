@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <cstdlib>
 #include <set>
 
 namespace gorgon {
@@ -96,7 +97,7 @@ void readPlugins(Validator& v, const ConfigNode& node, Config& c) {
 
 void readServer(Validator& v, const ConfigNode& node, Config& c, std::set<std::string>& names) {
     if (!expectMap(v, &node)) return;
-    v.add(node.unknownKeys({"name", "protocol", "listen", "config"}));
+    v.add(node.unknownKeys({"name", "protocol", "listen", "socket_mode", "config"}));
     ServerConfig s;
     s.node = &node;
     const auto* name = node.get("name");
@@ -135,6 +136,23 @@ void readServer(Validator& v, const ConfigNode& node, Config& c, std::set<std::s
             }
         }
     }
+    // Unix sockets are private to the service user unless the operator widens them.
+    uint32_t socket_mode = 0600;
+    if (const auto* mode = node.get("socket_mode")) {
+        std::string text;
+        if (v.take(mode->asString(), text)) {
+            char* end = nullptr;
+            unsigned long m = std::strtoul(text.c_str(), &end, 8);
+            if (text.empty() || *end != '\0' || m > 0777 || (m & 0600) != 0600) {
+                v.add(
+                    mode->error("expected octal permission bits such as \"0660\" that include "
+                                "the owner's read and write (0600)"));
+            } else {
+                socket_mode = static_cast<uint32_t>(m);
+            }
+        }
+    }
+    for (auto& addr : s.listen) addr.unix_mode = socket_mode;
     s.config = node.get("config");
     if (s.config != nullptr && !s.config->isNull() && !s.config->isMap()) {
         v.add(s.config->error("expected a map of the protocol's settings"));
@@ -186,10 +204,15 @@ const PluginLoadConfig* Config::plugin(std::string_view name) const {
 }
 
 Result<Config> loadConfig(const std::string& path) {
-    auto root = ConfigNode::loadFile(path);
+    auto text = ConfigNode::readFile(path);
+    if (!text) return fail(text.error());
+    auto root = ConfigNode::loadText(text.value(), path);
     if (!root) return fail(root.error());
     auto c = validate(root.value());
-    if (c) c->file = path;
+    if (c) {
+        c->file = path;
+        c->text = std::move(text.value());
+    }
     return c;
 }
 
@@ -197,7 +220,10 @@ Result<Config> parseConfig(std::string_view text, const std::string& name) {
     auto root = ConfigNode::loadText(text, name);
     if (!root) return fail(root.error());
     auto c = validate(root.value());
-    if (c) c->file = name;
+    if (c) {
+        c->file = name;
+        c->text = std::string(text);
+    }
     return c;
 }
 

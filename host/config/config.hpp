@@ -28,6 +28,7 @@ struct ServerConfig {
 
 struct Config {
     std::string file;
+    std::string text;  // as read, for the monitor's `config show`
     std::shared_ptr<const ConfigNode> root;  // owns every node the pointers below refer to
 
     LogLevel log_level = LogLevel::Info;

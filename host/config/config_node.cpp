@@ -75,13 +75,19 @@ Result<std::shared_ptr<const ConfigNode>> ConfigNode::loadText(std::string_view 
     }
 }
 
-Result<std::shared_ptr<const ConfigNode>> ConfigNode::loadFile(const std::string& path) {
+Result<std::string> ConfigNode::readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return fail(path + ": cannot read the file");
     std::ostringstream text;
     text << in.rdbuf();
     if (text.str().size() > (16u << 20)) return fail(path + ": larger than 16 MiB");
-    return loadText(text.str(), path);
+    return text.str();
+}
+
+Result<std::shared_ptr<const ConfigNode>> ConfigNode::loadFile(const std::string& path) {
+    auto text = readFile(path);
+    if (!text) return fail(text.error());
+    return loadText(text.value(), path);
 }
 
 std::shared_ptr<const ConfigNode> ConfigNode::emptyMap(const std::string& path) {

@@ -23,6 +23,8 @@ class ConfigNode : public gorgon_config {
     enum class Type { Null, Scalar, Sequence, Map };
 
     // Parses a YAML file (or text, for tests). Errors say FILE:LINE:COL: message.
+    // The file's text, refused above 16 MiB.
+    static Result<std::string> readFile(const std::string& path);
     static Result<std::shared_ptr<const ConfigNode>> loadFile(const std::string& path);
     static Result<std::shared_ptr<const ConfigNode>> loadText(std::string_view text,
                                                               const std::string& name);

@@ -69,7 +69,7 @@ Result<void> Host::start(Config config, bool bind) {
 void Host::installSignals() {
     loop_.onSignal(SIGTERM, [this] { stop(); });
     loop_.onSignal(SIGINT, [this] { stop(); });
-    loop_.onSignal(SIGHUP, [this] { reloadConfig(); });
+    loop_.onSignal(SIGHUP, [this] { (void)reloadConfig(); });
     loop_.onSignal(SIGUSR1, [] {
         if (auto r = Logger::reopen(); !r) GLOG(Error, "%s", r.error().c_str());
         GLOG(Info, "log file reopened");
@@ -126,32 +126,41 @@ void Host::stop() {
     if (stop_deadline_) event_add(stop_deadline_.get(), &tv);
 }
 
-void Host::reloadConfig() {
-    if (stopping_) return;
-    GLOG(Info, "SIGHUP: re-reading %s", config_.file.c_str());
+Result<void> Host::reloadConfig() {
+    if (stopping_) return fail("the server is shutting down");
+    GLOG(Info, "re-reading the configuration %s", config_.file.c_str());
     auto next = loadConfig(config_.file);
     if (!next) {
         GLOG(Error, "config reload refused, the running configuration stays: %s",
              next.error().c_str());
-        return;
+        return fail("refused, the running configuration stays: " + next.error());
     }
-    if (next->log_level != config_.log_level || next->log_file != config_.log_file) {
-        if (auto r = Logger::configure(next->log_level, next->log_file); !r) {
-            GLOG(Error, "config reload: %s", r.error().c_str());
-        }
+    std::string errors;
+    auto note = [&](const std::string& e) {
+        GLOG(Error, "config reload: %s", e.c_str());
+        errors += (errors.empty() ? "" : "\n") + e;
+    };
+    // The level is applied even when unchanged in the file: `log level` lasts until a reload.
+    if (next->log_level != Logger::level() || next->log_file != config_.log_file) {
+        if (auto r = Logger::configure(next->log_level, next->log_file); !r) note(r.error());
     }
     Config previous = std::move(config_);  // server nodes keep their own tree alive
     config_ = std::move(next.value());
     config_.plugin_directory =
         config_.plugin_directory.empty() ? previous.plugin_directory : config_.plugin_directory;
     servers_.removeStale(config_);
-    if (auto r = applyPlugins(config_, false); !r) {
-        GLOG(Error, "config reload: %s", r.error().c_str());
-    }
-    if (auto r = servers_.apply(config_, true); !r) {
-        GLOG(Error, "config reload: %s", r.error().c_str());
-    }
+    if (auto r = applyPlugins(config_, false); !r) note(r.error());
+    if (auto r = servers_.apply(config_, true); !r) note(r.error());
     GLOG(Info, "configuration reloaded from %s", config_.file.c_str());
+    if (!errors.empty()) return fail("applied with errors:\n" + errors);
+    return {};
+}
+
+void Host::requestShutdown(bool graceful) {
+    loop_.defer([this, graceful] {
+        stop();
+        if (!graceful) stop();  // the second stop does not wait
+    });
 }
 
 Result<void> Host::applyPlugins(const Config& next, bool /*initial*/) {

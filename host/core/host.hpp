@@ -7,6 +7,7 @@
 #include "loop/event_loop.hpp"
 #include "loop/timers.hpp"
 #include "net/connections.hpp"
+#include "net/plugin_listeners.hpp"
 #include "plugin/plugin_manager.hpp"
 #include "util/result.hpp"
 
@@ -31,17 +32,24 @@ class Host {
     void teardown();
 
     // SIGHUP: re-read the file; refuse it whole if invalid, otherwise apply the differences.
-    void reloadConfig();
+    // The error says what was refused or failed (it is also logged).
+    Result<void> reloadConfig();
     // SIGTERM/SIGINT: stop accepting, drain, then stop. A second signal stops at once.
     void stop();
+    // The monitor's shutdown: from the loop, after the current callback has returned (and its
+    // reply has been written).
+    void requestShutdown(bool graceful);
 
     EventLoop& loop() noexcept { return loop_; }
     Connections& connections() noexcept { return connections_; }
     Producers& producers() noexcept { return producers_; }
     Timers& timers() noexcept { return timers_; }
+    PluginListeners& pluginListeners() noexcept { return plugin_listeners_; }
     PluginManager& plugins() noexcept { return plugins_; }
     Servers& servers() noexcept { return servers_; }
     [[nodiscard]] const Config& config() const noexcept { return config_; }
+    [[nodiscard]] int64_t startedMs() const noexcept { return started_ms_; }
+    [[nodiscard]] bool stopping() const noexcept { return stopping_; }
     // The plugin's subtree of plugins.load, or an empty map.
     [[nodiscard]] const ConfigNode* pluginConfig(const std::string& name) const;
 
@@ -57,9 +65,11 @@ class Host {
     Producers producers_;
     Connections connections_{loop_, producers_};
     Timers timers_{loop_};
+    PluginListeners plugin_listeners_{*this};
     Servers servers_{*this};
     PluginManager plugins_{*this};
     bool stopping_ = false;
+    int64_t started_ms_ = loop_.nowMs();
     int exit_code_ = 0;
     EventPtr stop_deadline_;
 };

@@ -116,6 +116,13 @@ std::vector<std::string> Servers::usersOf(const Generation& gen) const {
     return out;
 }
 
+Server* Servers::byId(uint64_t id) const noexcept {
+    for (const auto& s : servers_) {
+        if (s->id == id) return s.get();
+    }
+    return nullptr;
+}
+
 void Servers::stopListening() {
     for (const auto& s : servers_) s->listeners.clear();
 }
@@ -133,8 +140,6 @@ void Servers::onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len) {
         GLOG(Error, "server %s: cannot set up a connection", s.config.name.c_str());
         return;
     }
-    s.total_connections++;
-    s.current_connections++;
     gorgon_conn_id id = c->id;
     gorgon_status st =
         gen->protocols[s.config.protocol].hooks.accept(gen->server_states[s.id].state, id);

@@ -24,6 +24,10 @@ struct Server {
     std::vector<std::unique_ptr<Listener>> listeners;
     uint64_t total_connections = 0;
     uint64_t current_connections = 0;
+    uint64_t requests_total = 0;
+    uint64_t requests_inflight = 0;
+    uint64_t bytes_in = 0;
+    uint64_t bytes_out = 0;
 };
 
 class Servers {
@@ -44,6 +48,7 @@ class Servers {
     // Names of servers whose protocol is registered by `gen`.
     [[nodiscard]] std::vector<std::string> usersOf(const Generation& gen) const;
     void stopListening();
+    [[nodiscard]] Server* byId(uint64_t id) const noexcept;
     [[nodiscard]] const std::vector<std::unique_ptr<Server>>& all() const noexcept {
         return servers_;
     }

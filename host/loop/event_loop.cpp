@@ -22,6 +22,12 @@ EventLoop::~EventLoop() {
     signals_.clear();
 }
 
+int64_t EventLoop::nowMs() const noexcept {
+    timeval tv{};
+    event_base_gettimeofday_cached(base_.get(), &tv);
+    return static_cast<int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+}
+
 void EventLoop::defer(std::function<void()> job) {
     deferred_.push_back(std::move(job));
     if (deferred_.size() == 1) event_active(deferred_event_.get(), 0, 0);

@@ -22,6 +22,8 @@ class EventLoop {
     ~EventLoop();
 
     [[nodiscard]] event_base* base() const noexcept { return base_.get(); }
+    // Wall-clock milliseconds since the epoch, cached once per loop iteration (cheap).
+    [[nodiscard]] int64_t nowMs() const noexcept;
 
     // Runs `job` from the loop after the current callback returns, in FIFO order. This is how
     // the host keeps promises such as "on_close is never called inside a host function".

@@ -1,6 +1,7 @@
 #include "net/connections.hpp"
 
 #include "core/host.hpp"
+#include "core/servers.hpp"
 #include "log/logger.hpp"
 #include "net/address.hpp"
 #include "plugin/generation.hpp"
@@ -54,6 +55,28 @@ Connections::~Connections() {
 
 Connection* Connections::create(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
                                 Generation& owner) {
+    Connection* c = wrap(fd, peer, peer_len, server, owner);
+    if (c != nullptr) armRead(*c);
+    return c;
+}
+
+Connection* Connections::createConnecting(int fd, const sockaddr* peer, socklen_t peer_len,
+                                          Server& server, Generation& owner,
+                                          const gorgon_conn_callbacks& cb, void* user,
+                                          uint64_t timeout_ms) {
+    Connection* c = wrap(fd, peer, peer_len, server, owner);
+    if (c == nullptr) return nullptr;
+    setCallbacks(*c, cb, user);
+    c->connecting = true;
+    // Writability reports the outcome of a non-blocking connect (connect(2), EINPROGRESS).
+    timeval tv = toTimeval(timeout_ms);
+    event_add(c->write_ev.get(), &tv);
+    c->writing = true;
+    return c;
+}
+
+Connection* Connections::wrap(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
+                              Generation& owner) {
     auto c = std::make_unique<Connection>();
     c->fd = fd;  // owned from here on
     c->in.reset(evbuffer_new());
@@ -89,8 +112,50 @@ Connection* Connections::create(int fd, const sockaddr* peer, socklen_t peer_len
     if (!raw->read_ev || !raw->write_ev) return nullptr;
     raw->id = table_.insert(std::move(c));
     owner.connections.insert(raw->id);
-    armRead(*raw);
+    raw->opened_ms = raw->active_ms = loop_.nowMs();
+    server.total_connections++;
+    server.current_connections++;
+    totals_.connections++;
     return raw;
+}
+
+void Connections::countIn(Connection& c, uint64_t n) noexcept {
+    c.bytes_in += n;
+    c.active_ms = loop_.nowMs();
+    totals_.bytes_in += n;
+    if (c.server != nullptr) c.server->bytes_in += n;
+}
+
+void Connections::countOut(Connection& c, uint64_t n) noexcept {
+    c.bytes_out += n;
+    c.active_ms = loop_.nowMs();
+    totals_.bytes_out += n;
+    if (c.server != nullptr) c.server->bytes_out += n;
+}
+
+void Connections::connected(Connection& c, bool timed_out) {
+    int err = ETIMEDOUT;
+    if (!timed_out) {
+        socklen_t len = sizeof err;
+        if (getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    }
+    event_del(c.write_ev.get());
+    c.writing = false;
+    if (err != 0) {
+        GLOG(Debug, "connection to %s failed: %s", c.peer.c_str(), std::strerror(err));
+        close(c, timed_out ? GORGON_CLOSE_TIMEOUT : GORGON_CLOSE_ERROR, false);
+        return;
+    }
+    c.connecting = false;
+    c.active_ms = loop_.nowMs();
+    if (c.family != AF_UNIX) {
+        int one = 1;
+        setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    armRead(c);
+    if (c.state == Connection::State::Open && c.callbacks.on_event != nullptr) {
+        c.callbacks.on_event(c.user, c.id, GORGON_CONN_CONNECTED);
+    }
 }
 
 void Connections::setCallbacks(Connection& c, const gorgon_conn_callbacks& cb, void* user) {
@@ -104,6 +169,10 @@ void Connections::adopt(Connection& c, Generation& to, const gorgon_conn_callbac
                         void* user) {
     c.owner->connections.erase(c.id);
     Generation* from = c.owner;
+    if (c.in_request) {
+        from->requests_inflight--;
+        to.requests_inflight++;
+    }
     c.owner = &to;
     to.connections.insert(c.id);
     setCallbacks(c, cb, user);
@@ -111,7 +180,7 @@ void Connections::adopt(Connection& c, Generation& to, const gorgon_conn_callbac
 }
 
 void Connections::armRead(Connection& c) {
-    if (c.state != Connection::State::Open || c.paused || c.eof) {
+    if (c.state != Connection::State::Open || c.paused || c.eof || c.connecting) {
         event_del(c.read_ev.get());
         return;
     }
@@ -128,7 +197,7 @@ void Connections::setTimeouts(Connection& c, uint64_t read_ms, uint64_t write_ms
     c.read_timeout_ms = read_ms;
     c.write_timeout_ms = write_ms;
     armRead(c);
-    if (c.writing) {
+    if (c.writing && !c.connecting) {
         uint64_t ms = write_ms != 0 ? write_ms : kFlushTimeoutMs;
         timeval tv = toTimeval(ms);
         event_add(c.write_ev.get(), &tv);
@@ -158,7 +227,11 @@ void Connections::onWritable(evutil_socket_t, short what, void* arg) noexcept {
     Connections& self = c->owner->host().connections();
     gorgon_conn_id id = c->id;
     c->in_callback = true;
-    if ((what & EV_TIMEOUT) != 0) self.timedOut(*c, GORGON_CONN_WRITE_TIMEOUT);
+    if (c->connecting) {
+        self.connected(*c, (what & EV_TIMEOUT) != 0);
+    } else if ((what & EV_TIMEOUT) != 0) {
+        self.timedOut(*c, GORGON_CONN_WRITE_TIMEOUT);
+    }
     c = self.find(id);
     if (c == nullptr) return;
     c->in_callback = false;
@@ -188,6 +261,7 @@ void Connections::readOnce(Connection& c) {
     if (n > 0) {
         v.iov_len = static_cast<size_t>(n);
         evbuffer_commit_space(c.in.get(), &v, 1);
+        countIn(c, static_cast<uint64_t>(n));
         if (c.state == Connection::State::Open && c.callbacks.on_data != nullptr) {
             c.callbacks.on_data(c.user, c.id);
         }
@@ -226,6 +300,7 @@ void Connections::markDirty(Connection& c) {
 
 void Connections::flush(Connection& c) {
     c.dirty = false;
+    if (c.connecting) return;  // connected() flushes what was written meanwhile
     evbuffer* out = c.out.get();
     bool had_output = evbuffer_get_length(out) != 0 || !c.sendq.empty();
     for (;;) {
@@ -239,6 +314,7 @@ void Connections::flush(Connection& c) {
             return;
         }
         if (n == 0) break;
+        countOut(c, static_cast<uint64_t>(n));
     }
     bool blocked = evbuffer_get_length(out) != 0;
     if (blocked && !c.writing) {
@@ -254,6 +330,10 @@ void Connections::flush(Connection& c) {
     if (c.state == Connection::State::Flushing) {
         close(c, GORGON_CLOSE_LOCAL, false);
         return;
+    }
+    if (c.shut_write && !c.write_closed) {
+        c.write_closed = true;
+        ::shutdown(c.fd, SHUT_WR);
     }
     if (had_output && c.callbacks.on_drained != nullptr) c.callbacks.on_drained(c.user, c.id);
 }
@@ -283,6 +363,7 @@ void Connections::close(Connection& c, gorgon_close_reason reason, bool flush_fi
 void Connections::finish(gorgon_conn_id id, gorgon_close_reason reason) {
     auto c = table_.take(id);
     if (!c) return;
+    if (c->in_request) endRequest(*c);
     if (c->server != nullptr) c->server->current_connections--;
     Generation* owner = c->owner;
     if (owner == nullptr) return;  // its generation was finalised first (forgetAllOf)
@@ -301,6 +382,35 @@ const std::string& Connections::localAddress(Connection& c) {
         }
     }
     return c.local;
+}
+
+void Connections::shutdownWrite(Connection& c) {
+    c.shut_write = true;
+    markDirty(c);  // the flush pass half-closes once nothing is queued
+}
+
+gorgon_status Connections::beginRequest(Connection& c) {
+    if (c.in_request) return GORGON_E_INVAL;
+    c.in_request = true;
+    if (c.owner != nullptr) c.owner->requests_inflight++;
+    if (c.server != nullptr) c.server->requests_inflight++;
+    return GORGON_OK;
+}
+
+gorgon_status Connections::endRequest(Connection& c) {
+    if (!c.in_request) return GORGON_E_INVAL;
+    c.in_request = false;
+    c.requests++;
+    totals_.requests++;
+    if (c.owner != nullptr) {
+        c.owner->requests_inflight--;
+        c.owner->requests_total++;
+    }
+    if (c.server != nullptr) {
+        c.server->requests_inflight--;
+        c.server->requests_total++;
+    }
+    return GORGON_OK;
 }
 
 gorgon_status Connections::send(Connection& c, gorgon_producer_id producer,

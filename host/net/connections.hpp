@@ -49,11 +49,15 @@ class Connection {
     gorgon_conn_callbacks callbacks{};
     void* user = nullptr;
     State state = State::Open;
-    bool paused = false;       // the plugin stopped reading
-    bool eof = false;          // the peer stopped sending
-    bool writing = false;      // write_ev is pending
-    bool dirty = false;        // has output waiting for the next flush pass
-    bool in_callback = false;  // a read/write callback of this connection is running
+    bool paused = false;        // the plugin stopped reading
+    bool eof = false;           // the peer stopped sending
+    bool writing = false;       // write_ev is pending
+    bool dirty = false;         // has output waiting for the next flush pass
+    bool in_callback = false;   // a read/write callback of this connection is running
+    bool connecting = false;    // an outbound connect has not completed yet
+    bool shut_write = false;    // conn_shutdown_write: SHUT_WR once output is flushed
+    bool write_closed = false;  // SHUT_WR done
+    bool in_request = false;    // between conn_request_begin and conn_request_end
     uint64_t read_timeout_ms = 0;
     uint64_t write_timeout_ms = 0;
 
@@ -66,6 +70,13 @@ class Connection {
     // body (an idle connection costs less), and it rarely holds more than one or two.
     std::vector<Queued> sendq;
     gorgon_producer_id producing = 0;  // the head while its produce() runs
+
+    // For status and the monitor.
+    int64_t opened_ms = 0;
+    int64_t active_ms = 0;
+    uint64_t bytes_in = 0;
+    uint64_t bytes_out = 0;
+    uint64_t requests = 0;
 
     int family = 0;
     std::string peer, peer_host, local;
@@ -83,6 +94,11 @@ class Connections {
     // Wraps an accepted, non-blocking socket. Returns nullptr (and closes fd) on failure.
     Connection* create(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
                        Generation& owner);
+    // Wraps a socket whose non-blocking connect() is in progress: the connection reports
+    // GORGON_CONN_CONNECTED (or closes) when it completes, within `timeout_ms`.
+    Connection* createConnecting(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
+                                 Generation& owner, const gorgon_conn_callbacks& cb, void* user,
+                                 uint64_t timeout_ms);
     [[nodiscard]] Connection* find(gorgon_conn_id id) const noexcept { return table_.find(id); }
 
     // Closes now or after flushing. on_close reaches the owner later, from the loop.
@@ -92,6 +108,11 @@ class Connections {
     void setCallbacks(Connection& c, const gorgon_conn_callbacks& cb, void* user);
     void pauseReading(Connection& c, bool paused);
     void setTimeouts(Connection& c, uint64_t read_ms, uint64_t write_ms);
+    // Half-closes the sending side once everything queued has gone.
+    void shutdownWrite(Connection& c);
+    // Request accounting (conn_request_begin/end): per connection, generation and server.
+    gorgon_status beginRequest(Connection& c);
+    gorgon_status endRequest(Connection& c);
 
     // Queues a producer (already in the Producers table) behind everything queued before it.
     gorgon_status send(Connection& c, gorgon_producer_id producer, gorgon_send_done_fn done,
@@ -110,6 +131,13 @@ class Connections {
     // their on_close now, then detaches them from it.
     void forgetAllOf(Generation& owner);
     [[nodiscard]] size_t count() const noexcept { return table_.size(); }
+    struct Totals {
+        uint64_t connections = 0;
+        uint64_t requests = 0;
+        uint64_t bytes_in = 0;
+        uint64_t bytes_out = 0;
+    };
+    [[nodiscard]] const Totals& totals() const noexcept { return totals_; }
 
     template <class Fn>
     void forEach(Fn&& fn) const {
@@ -121,6 +149,11 @@ class Connections {
     static void onWritable(evutil_socket_t fd, short what, void* arg) noexcept;
     static void onFlushPass(evutil_socket_t fd, short what, void* arg) noexcept;
 
+    Connection* wrap(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
+                     Generation& owner);
+    void connected(Connection& c, bool timed_out);
+    void countIn(Connection& c, uint64_t n) noexcept;
+    void countOut(Connection& c, uint64_t n) noexcept;
     void readOnce(Connection& c);
     void timedOut(Connection& c, gorgon_conn_event event);
     // Pulls producers and writes what the socket takes; registers for writability on EAGAIN.
@@ -140,6 +173,7 @@ class Connections {
     Producers& producers_;
     HandleTable<Connection> table_;
     std::vector<gorgon_conn_id> dirty_;
+    Totals totals_;
     EventPtr flush_ev_;  // last: freed first
 };
 

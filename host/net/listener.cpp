@@ -20,6 +20,21 @@ std::string errnoText() {
     return std::strerror(errno);
 }
 
+// The socket's directory is made if missing (run/ under the working directory by default),
+// readable by the owner and group only.
+Result<void> makeParentDirectory(const std::string& path) {
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos || slash == 0) return {};
+    std::string dir = path.substr(0, slash);
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) == 0) return {};
+    if (auto r = makeParentDirectory(dir); !r) return r;
+    if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST) {
+        return fail("cannot create directory " + dir + ": " + errnoText());
+    }
+    return {};
+}
+
 Result<void> clearStaleUnixSocket(const std::string& path) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) return {};
@@ -37,6 +52,7 @@ Result<std::unique_ptr<Listener>> Listener::open(event_base* base, const ListenA
     if (!fd.valid()) return fail(addr.text + ": socket: " + errnoText());
     int one = 1;
     if (addr.isUnix()) {
+        if (auto r = makeParentDirectory(addr.unix_path); !r) return fail(r.error());
         if (auto r = clearStaleUnixSocket(addr.unix_path); !r) return fail(r.error());
     } else {
         ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -46,6 +62,11 @@ Result<std::unique_ptr<Listener>> Listener::open(event_base* base, const ListenA
         }
     }
     if (::bind(fd.get(), sa, addr.len) != 0) return fail(addr.text + ": bind: " + errnoText());
+    // Between bind and listen nobody can connect, so the mode is in force before the first
+    // client: no window with the umask's permissions.
+    if (addr.isUnix() && ::chmod(addr.unix_path.c_str(), addr.unix_mode) != 0) {
+        return fail(addr.text + ": chmod: " + errnoText());
+    }
     if (::listen(fd.get(), kBacklog) != 0) return fail(addr.text + ": listen: " + errnoText());
 
     auto l = std::make_unique<Listener>(Key{});

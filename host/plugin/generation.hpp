@@ -66,6 +66,10 @@ class Generation : public gorgon_plugin {
     std::map<uint64_t, ServerState> server_states;  // by server id
     std::set<gorgon_conn_id> connections;
     std::set<gorgon_timer_id> timers;
+    std::set<gorgon_listener_id> listeners;  // listen_open
+    int64_t loaded_ms = 0;
+    uint64_t requests_inflight = 0;
+    uint64_t requests_total = 0;
     std::vector<std::string> published;  // service names
     struct Acquired {
         Generation* provider;

@@ -5,6 +5,7 @@
 #include "core/host.hpp"
 #include "log/logger.hpp"
 #include "plugin/generation.hpp"
+#include "plugin/host_api_internal.hpp"
 
 #include <gorgon/producer.h>
 
@@ -18,9 +19,10 @@ namespace {
 
 constexpr size_t kMaxLogMessage = 3072;
 
-Generation& gen(gorgon_plugin* self) {
-    return *static_cast<Generation*>(self);
-}
+using api::gen;
+using api::owned;
+using api::text;
+using api::writeError;
 const ConfigNode* node(const gorgon_config* c) {
     return static_cast<const ConfigNode*>(c);
 }
@@ -36,25 +38,6 @@ LogLevel toLevel(gorgon_log_level level) {
         default:
             return LogLevel::Debug;
     }
-}
-
-std::string_view text(const char* s, size_t len) {
-    return s == nullptr ? std::string_view() : std::string_view(s, len);
-}
-
-// Finds a live connection that `self` owns; sets `status` to why not otherwise.
-Connection* owned(gorgon_plugin* self, gorgon_conn_id id, gorgon_status& status) {
-    Connection* c = gen(self).host().connections().find(id);
-    if (c == nullptr || !c->open()) {
-        status = GORGON_E_STALE;
-        return nullptr;
-    }
-    if (c->owner != &gen(self)) {
-        status = GORGON_E_PERM;
-        return nullptr;
-    }
-    status = GORGON_OK;
-    return c;
 }
 
 void apiLog(gorgon_plugin* self, gorgon_log_level level, const char* msg, size_t len) noexcept {
@@ -274,6 +257,7 @@ gorgon_status apiConnWrite(gorgon_plugin* self, gorgon_conn_id id, const void* d
     Connection* c = owned(self, id, s);
     if (c == nullptr) return s;
     if (c->state != Connection::State::Open) return GORGON_E_STALE;
+    if (c->shut_write) return GORGON_E_INVAL;  // conn_shutdown_write said no more
     if (len == 0) return GORGON_OK;
     if (data == nullptr) return GORGON_E_INVAL;
     try {
@@ -426,13 +410,6 @@ gorgon_status apiBufferAppend(gorgon_buffer* b, const void* data, size_t len) no
     }
 }
 
-void writeError(char* err, size_t cap, const std::string& message) {
-    if (err == nullptr || cap == 0) return;
-    size_t n = std::min(cap - 1, message.size());
-    std::memcpy(err, message.data(), n);
-    err[n] = '\0';
-}
-
 gorgon_status apiPluginList(gorgon_plugin* self, gorgon_plugin_list_fn fn, void* user) noexcept {
     if (fn == nullptr) return GORGON_E_INVAL;
     try {
@@ -463,6 +440,9 @@ gorgon_status apiPluginList(gorgon_plugin* self, gorgon_plugin_list_fn fn, void*
             info.generation = g->number();
             info.connections = g->connections.size();
             info.references = g->references() + g->timers.size();
+            info.loaded_ms = g->loaded_ms;
+            info.requests_inflight = g->requests_inflight;
+            info.requests_total = g->requests_total;
             fn(user, &info);
         }
         return GORGON_OK;
@@ -614,6 +594,7 @@ gorgon_status apiConnSend(gorgon_plugin* self, gorgon_conn_id id, gorgon_produce
     Connection* c = owned(self, id, s);
     if (c == nullptr) return s;
     if (c->state != Connection::State::Open) return GORGON_E_STALE;
+    if (c->shut_write) return GORGON_E_INVAL;
     try {
         return gen(self).host().connections().send(*c, producer, done, user);
     } catch (...) {
@@ -628,9 +609,7 @@ uint64_t apiConnPending(gorgon_plugin* self, gorgon_conn_id id) noexcept {
 }
 
 int64_t apiNowMs(gorgon_plugin* self) noexcept {
-    timeval tv{};
-    event_base_gettimeofday_cached(gen(self).host().loop().base(), &tv);
-    return static_cast<int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000;
+    return gen(self).host().loop().nowMs();
 }
 
 size_t apiConfigWhere(const gorgon_config* c, char* buf, size_t cap) noexcept {
@@ -714,6 +693,26 @@ constexpr gorgon_host_api kApi = {
     &apiNowMs,
     &apiConfigWhere,
     &apiServiceCurrent,
+    // 1.2
+    &api::randomBytes,
+    &api::sha256,
+    &api::hmacSha256,
+    &api::memEqual,
+    &api::connRequestBegin,
+    &api::connRequestEnd,
+    &api::hostStatus,
+    &api::serverList,
+    &api::connList,
+    &api::statList,
+    &api::configText,
+    &api::configCheck,
+    &api::configReload,
+    &api::logSetLevel,
+    &api::shutdownRequest,
+    &api::listenOpen,
+    &api::listenClose,
+    &api::connConnect,
+    &api::connShutdownWrite,
 };
 
 }  // namespace

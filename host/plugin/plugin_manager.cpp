@@ -235,6 +235,7 @@ Result<std::unique_ptr<Generation>> PluginManager::instantiate(PluginObject obje
     std::string name = object.info().name;
     auto gen = std::make_unique<Generation>(host_, std::move(object), numbers_[name] + 1);
     gen->serial = next_serial_++;
+    gen->loaded_ms = host_.loop().nowMs();
     const ConfigNode* cfg = host_.pluginConfig(name);
     gen->config_canonical = cfg->canonical();
     gorgon_status s = gen->hooks().init(&hostApi(), gen.get(), asConfig(cfg), &gen->plugin_state);
@@ -268,6 +269,7 @@ void PluginManager::abandon(std::unique_ptr<Generation> gen, bool initialised) {
 // Removes everything the generation registered, except its own state.
 void PluginManager::sweep(Generation& gen) {
     host_.timers().cancelAllOf(gen);
+    host_.pluginListeners().closeAllOf(gen);
     host_.servers().detach(gen);
     for (const auto& a : gen.acquired) {
         a.provider->pinned_by--;
@@ -447,8 +449,11 @@ void PluginManager::finalize(uint64_t serial) {
     sweep(*gen);
     gen->hooks().shutdown(gen->plugin_state);
     host_.timers().cancelAllOf(*gen);  // anything started by shutdown itself
+    host_.pluginListeners().closeAllOf(*gen);
     host_.producers().sweep(*gen);
     std::string name = gen->name();
+    // Counters outlive generations: status reports them since start.
+    for (const auto& [counter, value] : gen->counters) retired_counters_[name][counter] += value;
     auto number = static_cast<unsigned long long>(gen->number());
     bool gone = gen->object().close();
     if (gone) {

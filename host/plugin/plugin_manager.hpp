@@ -76,6 +76,11 @@ class PluginManager {
     // Finalises every generation now, references or not (last resort, and --check-config).
     void finalizeAllNow();
     [[nodiscard]] bool empty() const noexcept { return gens_.empty(); }
+    // Counter totals of generations already finalised, by plugin name and counter name.
+    using CounterTotals = std::map<std::string, std::map<std::string, int64_t>>;
+    [[nodiscard]] const CounterTotals& retiredCounters() const noexcept {
+        return retired_counters_;
+    }
 
   private:
     // Opens a plugin file, refusing one that is quarantined.
@@ -113,6 +118,7 @@ class PluginManager {
     };
     std::vector<Service> services_;
     std::function<void()> all_gone_;
+    CounterTotals retired_counters_;
 };
 
 }  // namespace gorgon

@@ -91,7 +91,11 @@ FROZEN(gorgon_plugin_info, state, 48, 8);
 FROZEN(gorgon_plugin_info, generation, 56, 8);
 FROZEN(gorgon_plugin_info, connections, 64, 8);
 FROZEN(gorgon_plugin_info, references, 72, 8);
-_Static_assert(sizeof(gorgon_plugin_info) == 80, "sizeof gorgon_plugin_info");
+/* It starts with struct_size, so a later minor may append (1.2 did). */
+_Static_assert(sizeof(gorgon_plugin_info) >= 80, "sizeof gorgon_plugin_info");
+#if GORGON_ABI_MINOR < 2
+_Static_assert(sizeof(gorgon_plugin_info) == 80, "sizeof gorgon_plugin_info in 1.0 and 1.1");
+#endif
 
 FROZEN(gorgon_host_api, struct_size, 0, 4);
 FROZEN(gorgon_host_api, abi_major, 4, 2);

@@ -229,6 +229,8 @@ void ChatUser::onEvent(gorgon_conn_event event) {
                 state_ = State::Leaving;
             }
             break;
+        case GORGON_CONN_CONNECTED:  // only outbound connections (conn_connect) see it
+            break;
     }
     settle();
 }

@@ -225,6 +225,8 @@ void Connection::onEvent(gorgon_conn_event event) {
             abortRequest(0);
             closeNow();
             break;
+        case GORGON_CONN_CONNECTED:  // only outbound connections (conn_connect) see it
+            break;
     }
 }
 

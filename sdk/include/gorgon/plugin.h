@@ -41,7 +41,7 @@ extern "C" {
 
 /** The ABI version these headers describe. A plugin records it in its descriptor. */
 #define GORGON_ABI_MAJOR 1
-#define GORGON_ABI_MINOR 1
+#define GORGON_ABI_MINOR 2
 
 /** Marks the one symbol a plugin exports. gorgon_add_plugin() hides everything else. */
 #if defined(__GNUC__)
@@ -88,6 +88,7 @@ typedef uint64_t gorgon_timer_id;    /**< A timer. 0 is never a valid id. */
 typedef uint64_t gorgon_server_id;   /**< A configured server (a set of listeners). */
 typedef uint64_t gorgon_stat_id;     /**< A counter registered by the plugin. */
 typedef uint64_t gorgon_producer_id; /**< A response body source (ABI 1.1, producer.h). */
+typedef uint64_t gorgon_listener_id; /**< A plugin's own listening socket (ABI 1.2). */
 
 /** A BORROWED byte string: not NUL-terminated unless stated. (ABI 1.1) */
 typedef struct gorgon_str {
@@ -126,9 +127,10 @@ typedef enum gorgon_config_type {
 
 /** Events delivered to gorgon_conn_callbacks.on_event. */
 typedef enum gorgon_conn_event {
-    GORGON_CONN_EOF = 1,          /**< The peer closed its sending side. Output may still flow. */
-    GORGON_CONN_READ_TIMEOUT = 2, /**< Nothing arrived within the read timeout. */
-    GORGON_CONN_WRITE_TIMEOUT = 3 /**< Output made no progress within the write timeout. */
+    GORGON_CONN_EOF = 1,           /**< The peer closed its sending side. Output may still flow. */
+    GORGON_CONN_READ_TIMEOUT = 2,  /**< Nothing arrived within the read timeout. */
+    GORGON_CONN_WRITE_TIMEOUT = 3, /**< Output made no progress within the write timeout. */
+    GORGON_CONN_CONNECTED = 4      /**< (ABI 1.2) An outbound conn_connect completed. */
 } gorgon_conn_event;
 
 /** Why a connection ended, passed to on_close. */
@@ -222,9 +224,90 @@ typedef struct gorgon_plugin_info {
     uint64_t generation;  /**< Increases by one on every load of this name. */
     uint64_t connections; /**< Connections this generation holds. */
     uint64_t references;  /**< Everything that pins it: connections, services, timers. */
+    /* ABI 1.2 (check struct_size before reading): */
+    int64_t loaded_ms;          /**< When this generation was loaded (ms since the epoch). */
+    uint64_t requests_inflight; /**< Requests begun and not ended (conn_request_begin). */
+    uint64_t requests_total;    /**< Requests this generation has ended. */
 } gorgon_plugin_info;
 
 typedef void (*gorgon_plugin_list_fn)(void* user, const gorgon_plugin_info* info);
+
+/* ---- Host status and statistics (ABI 1.2, for the monitor) --------------------------------- */
+
+/** The whole process. Strings HOST-OWNED, valid during the call that filled it. */
+typedef struct gorgon_host_status {
+    uint32_t struct_size;
+    uint32_t log_level;      /**< gorgon_log_level in force. */
+    const char* version;     /**< The host's version, e.g. "0.3.0". */
+    const char* config_file; /**< The configuration file in force. */
+    int64_t pid;
+    int64_t started_ms;         /**< Process start, ms since the epoch. */
+    uint64_t connections;       /**< Open now (all servers, plus plugins' own connections). */
+    uint64_t connections_total; /**< Accepted or connected since start. */
+    uint64_t requests_total;    /**< Ended with conn_request_end, all servers. */
+    uint64_t bytes_in;          /**< Received on every connection since start. */
+    uint64_t bytes_out;         /**< Sent on every connection since start. */
+    uint32_t stopping;          /**< Nonzero once a shutdown has begun. */
+    uint32_t generations;       /**< Plugin generations loaded (active and draining). */
+} gorgon_host_status;
+
+/** One configured server. Strings HOST-OWNED, valid during the callback only. */
+typedef struct gorgon_server_status {
+    uint32_t struct_size;
+    gorgon_server_id id;
+    const char* name;
+    const char* protocol;
+    const char* listen;         /**< Bound addresses, separated by ", ". */
+    const char* plugin;         /**< The plugin that registered the protocol, or "" if none. */
+    uint64_t connections;       /**< Open now. */
+    uint64_t connections_total; /**< Accepted since the server was created. */
+    uint64_t requests_total;    /**< Ended with conn_request_end. */
+    uint64_t requests_inflight; /**< Begun and not yet ended. */
+    uint64_t bytes_in;
+    uint64_t bytes_out;
+} gorgon_server_status;
+
+typedef void (*gorgon_server_list_fn)(void* user, const gorgon_server_status* server);
+
+/** One open connection. Strings HOST-OWNED, valid during the callback only. */
+typedef struct gorgon_conn_status {
+    uint32_t struct_size;
+    uint32_t in_request; /**< Nonzero between conn_request_begin and conn_request_end. */
+    gorgon_conn_id id;
+    const char* server; /**< The server it belongs to. */
+    const char* peer;   /**< As in gorgon_conn_info. */
+    const char* plugin; /**< The plugin whose generation serves it. */
+    uint64_t generation;
+    int64_t opened_ms; /**< ms since the epoch. */
+    int64_t active_ms; /**< Last byte received or sent, ms since the epoch. */
+    uint64_t requests; /**< Ended on this connection. */
+    uint64_t bytes_in;
+    uint64_t bytes_out;
+    uint64_t pending; /**< conn_pending() of it. */
+} gorgon_conn_status;
+
+typedef void (*gorgon_conn_list_fn)(void* user, const gorgon_conn_status* conn);
+
+/** One counter (stat_counter). Strings HOST-OWNED, valid during the callback only. */
+typedef struct gorgon_stat_info {
+    uint32_t struct_size;
+    const char* plugin;
+    const char* name;
+    int64_t value; /**< Summed over every generation of the plugin since start. */
+} gorgon_stat_info;
+
+typedef void (*gorgon_stat_list_fn)(void* user, const gorgon_stat_info* stat);
+
+/** Receives text (one or more lines, not NUL-terminated); BORROWED for the call. */
+typedef void (*gorgon_text_fn)(void* user, const char* text, size_t len);
+
+/** A plugin's own listener accepted `conn` (ABI 1.2). Set its callbacks before returning, or
+ *  the host closes it. */
+typedef void (*gorgon_accept_fn)(void* user, gorgon_listener_id listener, gorgon_conn_id conn);
+
+/** Flags for shutdown_request. */
+#define GORGON_SHUTDOWN_NOW 0u      /**< Close every connection and stop. */
+#define GORGON_SHUTDOWN_GRACEFUL 1u /**< As SIGTERM: stop accepting, drain, then stop. */
 
 /* ---- The host function table --------------------------------------------------------------- */
 
@@ -402,6 +485,70 @@ typedef struct gorgon_host_api {
     /** The interface the newest generation publishes under `name`, without pinning it, or
      *  NULL. Compare with what you acquired to notice that a provider was reloaded. */
     const void* (*service_current)(gorgon_plugin* self, const char* name);
+
+    /* ---- ABI 1.2 ---- */
+
+    /* -- Cryptography and randomness (the host owns OpenSSL; plugins link none of it) -- */
+    /** Fills `buf` with `len` bytes from the kernel's CSPRNG. */
+    gorgon_status (*random_bytes)(gorgon_plugin* self, void* buf, size_t len);
+    /** out[0..32) = SHA-256(data). */
+    gorgon_status (*sha256)(gorgon_plugin* self, const void* data, size_t len, uint8_t* out);
+    /** out[0..32) = HMAC-SHA256(key, data) (RFC 2104). */
+    gorgon_status (*hmac_sha256)(gorgon_plugin* self, const void* key, size_t key_len,
+                                 const void* data, size_t len, uint8_t* out);
+    /** 1 when the `len` bytes at a and b are equal, else 0, in time that depends on `len` only. */
+    int (*mem_equal)(const void* a, const void* b, size_t len);
+
+    /* -- Requests: what a connection is doing, for status, drain and the monitor -- */
+    /** A request (or command) began on `conn`: counted in flight on the generation and server. */
+    gorgon_status (*conn_request_begin)(gorgon_plugin* self, gorgon_conn_id conn);
+    /** It ended: counted once per connection, server and generation. Ending one that never
+     *  began is GORGON_E_INVAL. Closing a connection ends its request. */
+    gorgon_status (*conn_request_end)(gorgon_plugin* self, gorgon_conn_id conn);
+
+    /* -- Host status and control (for the monitor; any plugin may read, few should act) -- */
+    gorgon_status (*host_status)(gorgon_plugin* self, gorgon_host_status* out);
+    gorgon_status (*server_list)(gorgon_plugin* self, gorgon_server_list_fn fn, void* user);
+    /** Every open connection, or only those of the server named `server` (NULL: all). */
+    gorgon_status (*conn_list)(gorgon_plugin* self, const char* server, gorgon_conn_list_fn fn,
+                               void* user);
+    gorgon_status (*stat_list)(gorgon_plugin* self, gorgon_stat_list_fn fn, void* user);
+    /** The configuration file in force, as read (the text it was parsed from). */
+    gorgon_status (*config_text)(gorgon_plugin* self, gorgon_text_fn fn, void* user);
+    /** Validates the file `path` (NULL: the file in force, re-read) as --check-config does,
+     *  without applying it; each problem is reported to fn as a line. */
+    gorgon_status (*config_check)(gorgon_plugin* self, const char* path, gorgon_text_fn fn,
+                                  void* user);
+    /** As SIGHUP: re-read the file in force and apply it, or refuse it whole (problems reported
+     *  to fn). The caller's own generation may be retired by it; it finishes the call first. */
+    gorgon_status (*config_reload)(gorgon_plugin* self, gorgon_text_fn fn, void* user);
+    /** Sets the error log's level until the next configuration reload. */
+    gorgon_status (*log_set_level)(gorgon_plugin* self, gorgon_log_level level);
+    /** Begins stopping the process after the current callback returns (GORGON_SHUTDOWN_*). */
+    gorgon_status (*shutdown_request)(gorgon_plugin* self, uint32_t flags);
+
+    /* -- Plugins' own sockets (FTP data channels). Both the listener and the connections it
+     *    makes belong to `self`'s generation and to the server of `related`, and are closed
+     *    when that generation is retired. -- */
+    /** Listens on the local address of connection `related` (its interface and family), on a
+     *  free port in [port_min, port_max] tried from a random start (0, 0: any port). Each
+     *  accepted connection goes to fn. *port receives the bound port. */
+    gorgon_status (*listen_open)(gorgon_plugin* self, gorgon_conn_id related, uint16_t port_min,
+                                 uint16_t port_max, gorgon_accept_fn fn, void* user,
+                                 gorgon_listener_id* out, uint16_t* port);
+    gorgon_status (*listen_close)(gorgon_plugin* self, gorgon_listener_id listener);
+    /** Connects to the numeric address `address` ("192.0.2.1", "2001:db8::1") and `port`,
+     *  from the local address of `related` (port chosen by the kernel). The connection exists
+     *  at once with `callbacks` (BORROWED, copied) and `user`; on_event(GORGON_CONN_CONNECTED)
+     *  follows when it is established, or on_close(GORGON_CLOSE_ERROR or _TIMEOUT) when it is
+     *  not within `timeout_ms` (0: 30 s). Writes made before it connects are sent after. */
+    gorgon_status (*conn_connect)(gorgon_plugin* self, gorgon_conn_id related, const char* address,
+                                  uint16_t port, uint64_t timeout_ms,
+                                  const gorgon_conn_callbacks* callbacks, void* user,
+                                  gorgon_conn_id* out);
+    /** Stops sending on `conn` once queued output is flushed (shutdown(SHUT_WR)); reading goes
+     *  on, so a client sees EOF while its last bytes are still read (lingering close). */
+    gorgon_status (*conn_shutdown_write)(gorgon_plugin* self, gorgon_conn_id conn);
 } gorgon_host_api;
 
 /** Nonzero when the host's table is long enough to hold `member`. */
