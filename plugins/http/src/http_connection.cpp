@@ -353,6 +353,8 @@ void Connection::startRequest(std::int64_t now) {
     fresh_ = false;
     plugin_.count(Stat::Requests);
     r.active = true;
+    // The host counts requests in flight per generation and server, for the monitor.
+    if (GORGON_HOST_HAS(api(), conn_request_begin)) api()->conn_request_begin(self(), conn().id());
     state_ = State::Handling;
 
     if (r.head.chunked) {
@@ -636,6 +638,9 @@ bool Connection::finish(const Reply& reply) {
 
 void Connection::endRequest() noexcept {
     Request& r = req();
+    if (r.active && GORGON_HOST_HAS(api(), conn_request_end)) {
+        api()->conn_request_end(self(), conn().id());
+    }
     r.active = false;
     r.notify_fn = nullptr;
     cancelNotify();
@@ -651,6 +656,9 @@ void Connection::abortRequest(int log_status) noexcept {
     Request& r = req();
     Binding* b = r.binding;
     r.binding = nullptr;
+    if (r.active && GORGON_HOST_HAS(api(), conn_request_end)) {
+        api()->conn_request_end(self(), conn().id());
+    }
     r.active = false;
     r.notify_fn = nullptr;
     cancelNotify();
