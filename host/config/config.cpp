@@ -69,11 +69,13 @@ void readLog(Validator& v, const ConfigNode& node, Config& c) {
 void readPlugins(Validator& v, const ConfigNode& node, Config& c) {
     if (!expectMap(v, &node)) return;
     v.add(node.unknownKeys(
-        {"directory", "runtime_directory", "drain_timeout", "probe", "probe_timeout", "load"}));
+        {"directory", "runtime_directory", "drain_timeout", "probe", "probe_timeout", "watch",
+         "load"}));
     if (const auto* n = node.get("directory")) v.take(n->asString(), c.plugin_directory);
     if (const auto* n = node.get("runtime_directory")) v.take(n->asString(), c.runtime_directory);
     if (const auto* n = node.get("drain_timeout")) v.take(n->asDurationMs(), c.drain_timeout_ms);
     if (const auto* n = node.get("probe")) v.take(n->asBool(), c.probe);
+    if (const auto* n = node.get("watch")) v.take(n->asBool(), c.watch);
     if (const auto* n = node.get("probe_timeout")) v.take(n->asDurationMs(), c.probe_timeout_ms);
     const auto* load = node.get("load");
     if (load == nullptr || load->isNull()) return;

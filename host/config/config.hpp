@@ -41,6 +41,7 @@ struct Config {
     std::string runtime_directory = "run/plugins";
     uint64_t drain_timeout_ms = 30'000;
     bool probe = true;
+    bool watch = false;  // plugins.watch: inotify on the plugin directory
     uint64_t probe_timeout_ms = 10'000;
     std::vector<PluginLoadConfig> plugins;
 

@@ -58,12 +58,49 @@ Result<void> Host::start(Config config, bool bind) {
     plugins_.discover();
     for (const auto& p : config_.plugins) {
         if (plugins_.current(p.name) != nullptr) continue;  // loaded as another's dependency
+        if (config_.watch && bind && plugins_.discovered(p.name) == nullptr &&
+            p.name.find('/') == std::string::npos) {
+            // With a watched directory, a plugin may arrive after the server has started.
+            GLOG(Warn, "%s: plugin %s is not in %s yet; it is loaded when it arrives",
+                 p.config->where().c_str(), p.name.c_str(), plugins_.directory().c_str());
+            continue;
+        }
         auto r = plugins_.load(p.name);
         if (!r) return fail(p.config->where() + ": " + r.error());
     }
     if (auto r = servers_.apply(config_, bind); !r) return r;
-    if (bind) installSignals();
+    if (bind) {
+        installSignals();
+        updateWatch();
+    }
     return {};
+}
+
+void Host::updateWatch() {
+    if (!config_.watch) {
+        if (watch_) GLOG(Info, "no longer watching %s", watch_->directory().c_str());
+        watch_.reset();
+        return;
+    }
+    if (watch_ && watch_->directory() == plugins_.directory()) return;
+    auto w = PluginWatch::open(loop_, plugins_.directory(), [this] { pluginFilesChanged(); });
+    if (!w) {
+        GLOG(Error, "plugins.watch: %s", w.error().c_str());
+        watch_.reset();
+        return;
+    }
+    watch_ = std::move(w.value());
+}
+
+void Host::pluginFilesChanged() {
+    if (stopping_) return;
+    GLOG(Info, "plugin directory changed: checking plugins against the configuration");
+    // The same rules as SIGHUP with an unchanged file: load what the configuration names and is
+    // missing, reload what changed on disk; a file that fails leaves the old one serving.
+    if (auto r = applyPlugins(config_, false); !r)
+        GLOG(Error, "plugins.watch: %s", r.error().c_str());
+    if (auto r = servers_.apply(config_, true); !r)
+        GLOG(Error, "plugins.watch: %s", r.error().c_str());
 }
 
 void Host::installSignals() {
@@ -149,8 +186,9 @@ Result<void> Host::reloadConfig() {
     config_.plugin_directory =
         config_.plugin_directory.empty() ? previous.plugin_directory : config_.plugin_directory;
     servers_.removeStale(config_);
-    if (auto r = applyPlugins(config_, false); !r) note(r.error());
+    if (auto r = applyPlugins(config_, true); !r) note(r.error());
     if (auto r = servers_.apply(config_, true); !r) note(r.error());
+    updateWatch();
     GLOG(Info, "configuration reloaded from %s", config_.file.c_str());
     if (!errors.empty()) return fail("applied with errors:\n" + errors);
     return {};
@@ -163,7 +201,7 @@ void Host::requestShutdown(bool graceful) {
     });
 }
 
-Result<void> Host::applyPlugins(const Config& next, bool /*initial*/) {
+Result<void> Host::applyPlugins(const Config& next, bool prune) {
     plugins_.discover();
     // What the new configuration needs: named plugins, protocol providers, their dependencies.
     std::set<std::string> needed;
@@ -198,7 +236,7 @@ Result<void> Host::applyPlugins(const Config& next, bool /*initial*/) {
     std::string errors;
     auto note = [&](const std::string& e) { errors += (errors.empty() ? "" : "; ") + e; };
     // Unload what is no longer needed; dependents first, so try until nothing changes.
-    for (bool changed = true; changed;) {
+    for (bool changed = prune; changed;) {
         changed = false;
         for (const auto& name : plugins_.loadedNames()) {
             if (needed.count(name) != 0) continue;

@@ -9,6 +9,7 @@
 #include "net/connections.hpp"
 #include "net/plugin_listeners.hpp"
 #include "plugin/plugin_manager.hpp"
+#include "plugin/plugin_watch.hpp"
 #include "util/result.hpp"
 
 #include <memory>
@@ -57,8 +58,14 @@ class Host {
     static std::string defaultPluginDirectory();
 
   private:
-    Result<void> applyPlugins(const Config& next, bool initial);
+    // Loads what `next` names and is missing, reloads what changed on disk or in its settings,
+    // and with `prune` unloads what it no longer needs.
+    Result<void> applyPlugins(const Config& next, bool prune);
     void installSignals();
+    // plugins.watch: starts, stops or keeps the directory watch to match the configuration.
+    void updateWatch();
+    // A plugin file was added or replaced: load or reload what the configuration asks for.
+    void pluginFilesChanged();
 
     EventLoop loop_;
     Config config_;
@@ -72,6 +79,7 @@ class Host {
     int64_t started_ms_ = loop_.nowMs();
     int exit_code_ = 0;
     EventPtr stop_deadline_;
+    std::unique_ptr<PluginWatch> watch_;
 };
 
 }  // namespace gorgon
