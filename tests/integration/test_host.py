@@ -6,6 +6,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -90,6 +91,28 @@ class Listeners(unittest.TestCase):
             self.assertIn("exists and is not a socket", g.log())
             with open(os.path.join(g.dir, "data.txt")) as f:
                 self.assertEqual(f.read(), "precious")
+
+    def test_unix_socket_is_private_and_its_directory_is_made(self):
+        with Gorgon(echo_config(["unix:@DIR@/run/sub/echo.sock"])) as g:
+            g.start(["echo"])
+            path = os.path.join(g.dir, "run", "sub", "echo.sock")
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+            self.assertEqual(stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) & 0o027, 0)
+        widened = echo_config(["unix:@DIR@/echo.sock"]).replace(
+            "    protocol: echo\n", "    protocol: echo\n    socket_mode: \"0660\"\n")
+        with Gorgon(widened) as g:
+            g.start(["echo"])
+            path = os.path.join(g.dir, "echo.sock")
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o660)
+        for bad in ("0400", "rw", "01777"):
+            with self.subTest(bad):
+                with tempfile.TemporaryDirectory(prefix="gorgon-mode-") as scratch:
+                    body = echo_config(["unix:@DIR@/echo.sock"]).replace("@DIR@", scratch)
+                    code, out = check_config(body.replace(
+                        "    protocol: echo\n",
+                        f"    protocol: echo\n    socket_mode: \"{bad}\"\n"))
+                    self.assertNotEqual(code, 0)
+                    self.assertIn("socket_mode", out)
 
     def test_address_in_use_fails_start_with_a_clear_error(self):
         with socket.socket() as busy:
