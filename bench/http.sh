@@ -28,6 +28,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HELPER=$ROOT/bench/http_bench.py
+BENCH_NAME=http.sh
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
@@ -64,9 +67,6 @@ PERF_SCOPE=${PERF_SCOPE:-process}
 RESULTS=${RESULTS:-}
 export IDLE_CONNS
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "http.sh: $*"; exit 1; }
-
 for v in DURATION ROUNDS WARMUP IDLE_CONNS SERVER_CPU CLIENT_CPU; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
 done
@@ -83,30 +83,7 @@ install_tools() {
     command -v wrk >/dev/null || need+=(wrk)
     command -v taskset >/dev/null || need+=(util-linux)
     command -v python3 >/dev/null || need+=(python3)
-    ((${#need[@]})) || return 0
-    say "installing ${need[*]} (apt-get)"
-    local -a sudo=()
-    if ((EUID != 0)); then
-        command -v sudo >/dev/null || die "need root or sudo to install: ${need[*]}"
-        sudo=(sudo)
-    fi
-    command -v apt-get >/dev/null || die "no apt-get: install ${need[*]} by hand"
-    local pkg updated=0
-    for pkg in "${need[@]}"; do
-        if ! apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [^(]'; then
-            "${sudo[@]}" apt-get update -qq || die "apt-get update failed"
-            updated=1
-            break
-        fi
-    done
-    export DEBIAN_FRONTEND=noninteractive
-    if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >&2; then
-        ((updated)) && die "apt-get install ${need[*]} failed"
-        # Stale package lists (a superseded version) are the usual reason: refresh once.
-        "${sudo[@]}" apt-get update -qq || die "apt-get update failed"
-        "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 ||
-            die "apt-get install ${need[*]} failed"
-    fi
+    install_packages "${need[@]}"
 }
 
 install_tools
@@ -149,43 +126,7 @@ NOFILE=$(ulimit -n)
 ((NOFILE >= IDLE_CONNS + 1000)) ||
     die "open-file limit $NOFILE is too low for $IDLE_CONNS idle connections (raise the hard limit)"
 
-TMP=$(mktemp -d -t gorgon-http-bench.XXXXXX)
-chmod 755 "$TMP"  # nginx workers run as nobody when started as root
-declare -A PIDS=()
-
-stop_pid() {  # PID: TERM, a few seconds' grace, then KILL
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || { unset "PIDS[$pid]"; return 0; }
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    unset "PIDS[$pid]"
-}
-
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-cleanup() {
-    local pid
-    for pid in "${!PIDS[@]}"; do stop_pid "$pid"; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Runs a command in the background and waits for it, so that a signal reaches our trap at once
-# and the trap can stop it.
-run_wait() {
-    "$@" &
-    local pid=$!
-    PIDS[$pid]=1
-    local rc=0
-    wait "$pid" || rc=$?
-    unset "PIDS[$pid]"
-    return "$rc"
-}
+bench_scratch gorgon-http-bench
 
 # ---------------------------------------------------------------------------------------------
 # The files: random bytes, so nothing compresses and both serve the same content.
