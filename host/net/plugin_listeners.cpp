@@ -59,9 +59,9 @@ gorgon_status PluginListeners::open(Generation& owner, Connection& related, uint
     raw->user = user;
     std::string last_error;
     for (uint32_t i = 0; i < span && !raw->listener; ++i) {
-        uint16_t p = port_min == 0 && port_max == 0
-                         ? 0
-                         : static_cast<uint16_t>(port_min + (start + i) % span);
+        uint16_t p = 0;
+        if (port_min != 0 || port_max != 0)
+            p = static_cast<uint16_t>(port_min + (start + i) % span);
         setPort(addr.addr, p);
         addr.text = formatAddress(reinterpret_cast<sockaddr*>(&addr.addr), addr.len);
         auto l = Listener::open(host_.loop().base(), addr,

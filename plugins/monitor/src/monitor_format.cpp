@@ -1,0 +1,216 @@
+#include "monitor_format.hpp"
+
+#include "monitor_json.hpp"
+#include "monitor_text.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace gorgon::monitor {
+
+namespace {
+
+std::string num(std::uint64_t v) {
+    return std::to_string(v);
+}
+
+std::uint64_t since(std::int64_t now_ms, std::int64_t then_ms) {
+    return then_ms > 0 && now_ms > then_ms ? static_cast<std::uint64_t>(now_ms - then_ms) : 0;
+}
+
+}  // namespace
+
+std::vector<std::string> splitList(const std::string& joined) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < joined.size()) {
+        std::size_t end = joined.find(", ", start);
+        if (end == std::string::npos) end = joined.size();
+        if (end > start) out.push_back(joined.substr(start, end - start));
+        start = end + 2;
+    }
+    return out;
+}
+
+std::string formatStatus(const HostInfo& h, const std::vector<ServerInfo>& servers, bool json) {
+    const std::uint64_t uptime_ms = since(h.now_ms, h.started_ms);
+    if (json) {
+        JsonWriter w;
+        w.beginObject()
+            .field("version", h.version)
+            .field("pid", h.pid)
+            .field("started_ms", h.started_ms)
+            .field("uptime_s", uptime_ms / 1000)
+            .field("config_file", h.config_file)
+            .field("log_level", logLevelName(h.log_level))
+            .field("stopping", h.stopping)
+            .field("connections", h.connections)
+            .field("connections_total", h.connections_total)
+            .field("requests_total", h.requests_total)
+            .field("bytes_in", h.bytes_in)
+            .field("bytes_out", h.bytes_out)
+            .field("generations", static_cast<std::uint64_t>(h.generations));
+        w.key("servers").beginArray();
+        for (const ServerInfo& s : servers) {
+            w.beginObject().field("name", s.name).field("protocol", s.protocol);
+            w.key("listen").beginArray();
+            for (const std::string& a : splitList(s.listen)) w.string(a);
+            w.endArray();
+            w.field("plugin", s.plugin)
+                .field("connections", s.connections)
+                .field("connections_total", s.connections_total)
+                .field("requests_total", s.requests_total)
+                .field("requests_inflight", s.requests_inflight)
+                .field("bytes_in", s.bytes_in)
+                .field("bytes_out", s.bytes_out)
+                .endObject();
+        }
+        w.endArray().endObject();
+        return w.take() + "\n";
+    }
+    std::string out = "gorgon " + sanitize(h.version) + " (pid " + std::to_string(h.pid) +
+                      "), up " + formatDuration(uptime_ms) + ", log level " +
+                      std::string(logLevelName(h.log_level)) + (h.stopping ? ", STOPPING" : "") +
+                      "\n";
+    out += "config:       " + sanitize(h.config_file) + "\n";
+    out += "connections:  " + num(h.connections) + " open, " + num(h.connections_total) +
+           " since start\n";
+    out += "requests:     " + num(h.requests_total) + "\n";
+    out += "bytes:        " + num(h.bytes_in) + " in, " + num(h.bytes_out) + " out\n";
+    out += "generations:  " + num(h.generations) + "\n";
+    out += "\n";
+    Table t({"SERVER", "PROTOCOL", "PLUGIN", "CONNS", "TOTAL", "REQUESTS", "INFLIGHT", "IN", "OUT",
+             "LISTEN"});
+    for (const ServerInfo& s : servers) {
+        t.add({s.name, s.protocol, s.plugin.empty() ? "-" : s.plugin, num(s.connections),
+               num(s.connections_total), num(s.requests_total), num(s.requests_inflight),
+               num(s.bytes_in), num(s.bytes_out), s.listen.empty() ? "-" : s.listen});
+    }
+    return out + t.render();
+}
+
+std::string formatPlugins(const std::vector<GenerationInfo>& generations, bool json) {
+    // By name, then generation: the host lists them in no promised order.
+    std::vector<const GenerationInfo*> sorted;
+    sorted.reserve(generations.size());
+    for (const GenerationInfo& g : generations) sorted.push_back(&g);
+    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+        return a->name != b->name ? a->name < b->name : a->generation < b->generation;
+    });
+    if (json) {
+        JsonWriter w;
+        w.beginObject().key("plugins").beginArray();
+        for (std::size_t i = 0; i < sorted.size();) {
+            const std::string& name = sorted[i]->name;
+            std::size_t end = i;
+            while (end < sorted.size() && sorted[end]->name == name) ++end;
+            // The plugin's version and file are those of its newest active generation.
+            const GenerationInfo* current = sorted[end - 1];
+            for (std::size_t k = i; k < end; ++k) {
+                if (sorted[k]->state == "active") current = sorted[k];
+            }
+            w.beginObject()
+                .field("name", name)
+                .field("version", current->version)
+                .field("description", current->description)
+                .field("state", current->state)
+                .field("file", current->file)
+                .field("sha256", current->sha256);
+            w.key("generations").beginArray();
+            for (std::size_t k = i; k < end; ++k) {
+                const GenerationInfo& g = *sorted[k];
+                w.beginObject()
+                    .field("generation", g.generation)
+                    .field("state", g.state)
+                    .field("version", g.version)
+                    .field("file", g.file)
+                    .field("sha256", g.sha256)
+                    .field("loaded_ms", g.loaded_ms)
+                    .field("connections", g.connections)
+                    .field("references", g.references)
+                    .field("requests_inflight", g.requests_inflight)
+                    .field("requests_total", g.requests_total)
+                    .endObject();
+            }
+            w.endArray().endObject();
+            i = end;
+        }
+        w.endArray().endObject();
+        return w.take() + "\n";
+    }
+    Table t({"NAME", "VERSION", "GEN", "STATE", "CONNS", "INFLIGHT", "REQUESTS", "LOADED", "SHA256",
+             "FILE"});
+    for (const GenerationInfo* g : sorted) {
+        t.add({g->name, g->version, num(g->generation), g->state, num(g->connections),
+               num(g->requests_inflight), num(g->requests_total), formatTime(g->loaded_ms),
+               g->sha256.substr(0, 12), g->file});
+    }
+    return t.render();
+}
+
+std::string formatConnections(const std::vector<ConnectionInfo>& connections, std::uint64_t total,
+                              std::int64_t now_ms, bool json) {
+    if (json) {
+        JsonWriter w;
+        w.beginObject().field("total", total).field("truncated", total > connections.size());
+        w.key("connections").beginArray();
+        for (const ConnectionInfo& c : connections) {
+            w.beginObject()
+                .field("id", c.id)
+                .field("server", c.server)
+                .field("peer", c.peer)
+                .field("plugin", c.plugin)
+                .field("generation", c.generation)
+                .field("in_request", c.in_request)
+                .field("opened_ms", c.opened_ms)
+                .field("active_ms", c.active_ms)
+                .field("requests", c.requests)
+                .field("bytes_in", c.bytes_in)
+                .field("bytes_out", c.bytes_out)
+                .field("pending", c.pending)
+                .endObject();
+        }
+        w.endArray().endObject();
+        return w.take() + "\n";
+    }
+    Table t({"ID", "SERVER", "PLUGIN", "GEN", "STATE", "AGE", "IDLE", "REQUESTS", "IN", "OUT",
+             "PENDING", "PEER"});
+    for (const ConnectionInfo& c : connections) {
+        t.add({num(c.id), c.server, c.plugin, num(c.generation), c.in_request ? "busy" : "idle",
+               formatDuration(since(now_ms, c.opened_ms)),
+               formatDuration(since(now_ms, c.active_ms)), num(c.requests), num(c.bytes_in),
+               num(c.bytes_out), num(c.pending), c.peer});
+    }
+    std::string out = t.render();
+    if (total > connections.size()) {
+        out += "(" + num(connections.size()) + " of " + num(total) + " connections shown)\n";
+    }
+    return out;
+}
+
+std::string formatStats(const std::vector<StatInfo>& stats, bool json) {
+    std::vector<const StatInfo*> sorted;
+    sorted.reserve(stats.size());
+    for (const StatInfo& s : stats) sorted.push_back(&s);
+    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+        return a->plugin != b->plugin ? a->plugin < b->plugin : a->name < b->name;
+    });
+    if (json) {
+        JsonWriter w;
+        w.beginObject().key("stats").beginArray();
+        for (const StatInfo* s : sorted) {
+            w.beginObject()
+                .field("plugin", s->plugin)
+                .field("name", s->name)
+                .field("value", s->value)
+                .endObject();
+        }
+        w.endArray().endObject();
+        return w.take() + "\n";
+    }
+    Table t({"PLUGIN", "COUNTER", "VALUE"});
+    for (const StatInfo* s : sorted) t.add({s->plugin, s->name, std::to_string(s->value)});
+    return t.render();
+}
+
+}  // namespace gorgon::monitor

@@ -1,0 +1,23 @@
+// Human and JSON bodies for the read-only commands, from copies of what the host reported.
+// Pure code: unit-tested directly. The shapes are documented in docs/monitor-protocol.md.
+#pragma once
+
+#include "monitor_snapshot.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gorgon::monitor {
+
+[[nodiscard]] std::string formatStatus(const HostInfo& host, const std::vector<ServerInfo>& servers,
+                                       bool json);
+[[nodiscard]] std::string formatPlugins(const std::vector<GenerationInfo>& generations, bool json);
+[[nodiscard]] std::string formatConnections(const std::vector<ConnectionInfo>& connections,
+                                            std::uint64_t total, std::int64_t now_ms, bool json);
+[[nodiscard]] std::string formatStats(const std::vector<StatInfo>& stats, bool json);
+
+// "a, b" -> ["a", "b"] (the host joins a server's addresses with ", ").
+[[nodiscard]] std::vector<std::string> splitList(const std::string& joined);
+
+}  // namespace gorgon::monitor

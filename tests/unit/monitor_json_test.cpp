@@ -1,0 +1,45 @@
+// Unit tests for the monitor's JSON writer and escaping (plugins/monitor/src/monitor_json.cpp).
+#include "monitor_json.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using gorgon::monitor::jsonString;
+using gorgon::monitor::JsonWriter;
+
+TEST_CASE("monitor json: strings are escaped") {
+    CHECK(jsonString("plain") == "\"plain\"");
+    CHECK(jsonString("") == "\"\"");
+    CHECK(jsonString("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(jsonString("l1\nl2\tx\r") == "\"l1\\nl2\\tx\\r\"");
+    CHECK(jsonString(std::string("\0\x01\x1f\x7f", 4)) == "\"\\u0000\\u0001\\u001f\\u007f\"");
+    CHECK(jsonString("\x1b[2J") == "\"\\u001b[2J\"");
+    CHECK(jsonString("/path/</script>") == "\"/path/</script>\"");
+}
+
+TEST_CASE("monitor json: valid UTF-8 passes, anything else becomes U+FFFD") {
+    CHECK(jsonString("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") ==
+          "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+    CHECK(jsonString("\xff") == "\"\\ufffd\"");
+    CHECK(jsonString("\xc3") == "\"\\ufffd\"");                                   // truncated
+    CHECK(jsonString("\xc0\xaf") == "\"\\ufffd\\ufffd\"");                        // overlong "/"
+    CHECK(jsonString("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");             // a surrogate
+    CHECK(jsonString("\xf4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
+    CHECK(jsonString("a\x80z") == "\"a\\ufffdz\"");
+}
+
+TEST_CASE("monitor json: the writer places commas and colons") {
+    JsonWriter w;
+    w.beginObject()
+        .field("name", "chat")
+        .field("n", std::uint64_t{3})
+        .field("neg", std::int64_t{-2})
+        .field("ok", true);
+    w.key("list").beginArray().string("a").integer(1).null().beginObject().endObject();
+    w.beginArray().endArray().endArray();
+    w.key("empty").beginObject().endObject();
+    w.endObject();
+    CHECK(w.str() ==
+          R"({"name":"chat","n":3,"neg":-2,"ok":true,"list":["a",1,null,{},[]],"empty":{}})");
+}
