@@ -234,10 +234,12 @@ class DefaultConfig(unittest.TestCase):
             text = f.read()
         self.assertIn("127.0.0.1:8080", text)
         self.assertIn("127.0.0.1:8518", text)
+        self.assertIn("127.0.0.1:2121", text)
         self.config = os.path.join(self.work, "configs", "free-ports.yaml")
         with open(self.config, "w") as f:
             f.write(text.replace("127.0.0.1:8080", "127.0.0.1:0")
-                    .replace("127.0.0.1:8518", "127.0.0.1:0"))
+                    .replace("127.0.0.1:8518", "127.0.0.1:0")
+                    .replace("127.0.0.1:2121", "127.0.0.1:0"))
 
     def test_check_config(self):
         p = subprocess.run([BIN, "--check-config", "configs/gorgon.yaml"], cwd=self.work,
@@ -245,20 +247,20 @@ class DefaultConfig(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertEqual(p.stderr, "")
 
-    def test_serves_http_and_chat(self):
+    def test_serves_http_chat_ftp_and_the_monitor(self):
         proc = subprocess.Popen([BIN, "-c", self.config], cwd=self.work, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             addresses = {}
             deadline = time.monotonic() + 20
-            while len(addresses) < 2 and time.monotonic() < deadline:
+            while len(addresses) < 3 and time.monotonic() < deadline:
                 line = proc.stderr.readline()
                 if not line:
                     break
                 m = re.search(r"server (\S+) listening on 127\.0\.0\.1:(\d+)", line)
                 if m:
                     addresses[m.group(1)] = int(m.group(2))
-            self.assertEqual(sorted(addresses), ["chat", "web"])
+            self.assertEqual(sorted(addresses), ["chat", "ftp", "web"])
             with socket.create_connection(("127.0.0.1", addresses["web"]), timeout=5) as s:
                 s.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                 data = b""
@@ -268,6 +270,14 @@ class DefaultConfig(unittest.TestCase):
             self.assertIn(b"Gorgon", data)
             with socket.create_connection(("127.0.0.1", addresses["chat"]), timeout=5) as s:
                 self.assertEqual(s.recv(100), b"nickname?: ")
+            with socket.create_connection(("127.0.0.1", addresses["ftp"]), timeout=5) as s:
+                self.assertTrue(s.recv(200).startswith(b"220"))
+            # The monitor on run/monitor.sock, which gorgonctl finds from the working directory.
+            ctl = os.path.join(os.path.dirname(BIN), "gorgonctl")
+            p = subprocess.run([ctl, "status"], cwd=self.work, capture_output=True, text=True,
+                               timeout=20, stdin=subprocess.DEVNULL)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertIn("web", p.stdout)
         finally:
             proc.terminate()
             self.assertEqual(proc.wait(20), 0)

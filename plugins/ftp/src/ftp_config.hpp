@@ -1,0 +1,73 @@
+// An FTP server's settings, read from its `config:` subtree (plugins/ftp/README.md describes
+// every key). Errors throw gorgon::ConfigError at the offending node.
+#pragma once
+
+#include <gorgon/plugin.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gorgon::ftp {
+
+struct AnonymousConfig {
+    bool enabled = false;
+    std::string root;
+    std::string upload_dir;  // virtual path ("/incoming"); empty: read-only
+    std::string user;        // system account whose persona anonymous sessions use (as root)
+    bool user_given = false;
+};
+
+struct VirtualConfig {
+    bool enabled = false;
+    std::string file;  // the password file
+    std::string root;  // default root for users whose line names none
+    bool write = false;
+    std::string user;  // system account whose persona virtual sessions use (as root)
+    bool user_given = false;
+};
+
+struct RealConfig {
+    bool enabled = false;
+    std::string root;  // empty: each user's home directory
+    bool write = true;
+    bool allow_root = false;  // uid 0 may log in
+    std::vector<std::string> deny;
+};
+
+struct FtpConfig {
+    std::string banner = "Gorgon FTP server ready.";
+    AnonymousConfig anonymous;
+    VirtualConfig virtual_users;
+    RealConfig real_users;
+
+    std::uint16_t passive_min = 0;  // 0, 0: any port the kernel gives
+    std::uint16_t passive_max = 0;
+    std::string passive_address;  // announced in 227 (NAT); empty: the control's local address
+    bool passive = true;
+    bool active = true;
+
+    std::uint64_t login_timeout_ms = 60'000;
+    std::uint64_t idle_timeout_ms = 300'000;
+    std::uint64_t data_timeout_ms = 300'000;
+    std::uint64_t connect_timeout_ms = 60'000;
+    std::uint64_t write_timeout_ms = 60'000;
+
+    std::uint64_t max_sessions = 1000;
+    std::uint64_t max_sessions_per_address = 50;
+    std::uint32_t max_login_attempts = 3;  // per session, then it is closed
+    std::uint64_t login_failure_delay_ms = 1000;
+    std::uint32_t lockout_failures = 10;  // per address in lockout_window, then locked out
+    std::uint64_t lockout_window_ms = 600'000;
+    std::uint64_t lockout_ms = 900'000;
+
+    std::size_t max_list_entries = 100'000;
+    std::string xferlog;  // empty: no transfer log
+    std::uint32_t file_mode = 0644;
+    std::uint32_t dir_mode = 0755;
+};
+
+[[nodiscard]] FtpConfig parseFtpConfig(Host host, const Config& config);
+
+}  // namespace gorgon::ftp
