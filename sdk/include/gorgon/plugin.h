@@ -529,7 +529,8 @@ typedef struct gorgon_host_api {
 
     /* -- Plugins' own sockets (FTP data channels). Both the listener and the connections it
      *    makes belong to `self`'s generation and to the server of `related`, and are closed
-     *    when that generation is retired. -- */
+     *    when that generation is retired. They carry bulk data, so Nagle's algorithm stays on
+     *    for them (no TCP_NODELAY): a body leaves in full segments. -- */
     /** Listens on the local address of connection `related` (its interface and family), on a
      *  free port in [port_min, port_max] tried from a random start (0, 0: any port). Each
      *  accepted connection goes to fn. *port receives the bound port. */
