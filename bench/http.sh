@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HTTP benchmark: Gorgon (http + http-static + fs-os plugins) side by side with nginx, on
-# loopback, same files, same core. See docs/BENCHMARKS.md.
+# loopback, same files, same core; over HTTPS too, with the same certificate and ciphers.
+# See docs/BENCHMARKS.md.
 #
 #   bench/http.sh              full run (DURATION=10 s per case, ROUNDS=3, medians)
 #   bench/http.sh --quick      smoke test (2 s per case, 1 round, 1,000 idle connections)
@@ -12,7 +13,9 @@
 #                      first; the table shows medians
 #   WARMUP=2           seconds of unmeasured wrk before each measured run (0: none)
 #   IDLE_CONNS=5000    idle keep-alive connections for the memory case
-#   CASES="small-50 small-1000 large-10 small-close idle"   the cases to run
+#   CASES="small-50 small-1000 large-10 small-close tls-small-50 tls-handshake idle"
+#                      the cases to run (tls-*: HTTPS, a self-signed ECDSA P-256 certificate,
+#                      TLS 1.2-1.3 and the same cipher lists on both servers)
 #   SERVER_CPU=0 CLIENT_CPU=1   the cores (taskset -c) for the servers and for wrk
 #   GORGON_BIN, GORGON_PLUGIN_DIR   default: the release build (build/release)
 #   PERF_DIR=DIR       after the measured rounds, one more run of each case per server under
@@ -55,7 +58,7 @@ DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-2}
 IDLE_CONNS=${IDLE_CONNS:-5000}
-CASES=${CASES:-small-50 small-1000 large-10 small-close idle}
+CASES=${CASES:-small-50 small-1000 large-10 small-close tls-small-50 tls-handshake idle}
 SERVER_CPU=${SERVER_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
 GORGON_BIN=${GORGON_BIN:-$ROOT/build/release/bin/gorgon}
@@ -83,6 +86,7 @@ install_tools() {
     command -v wrk >/dev/null || need+=(wrk)
     command -v taskset >/dev/null || need+=(util-linux)
     command -v python3 >/dev/null || need+=(python3)
+    command -v openssl >/dev/null || need+=(openssl)
     install_packages "${need[@]}"
 }
 
@@ -138,15 +142,40 @@ head -c $((1024 * 1024)) /dev/urandom >"$DOCROOT/1m.bin"
 chmod 755 "$DOCROOT"
 chmod 644 "$DOCROOT"/*.bin
 
-case_setup() {  # CASE -> CASE_PATH CASE_CONNS CASE_CLOSE
+# HTTPS: one certificate and key for both servers, and the same protocols and cipher lists
+# (Gorgon's defaults, written out for nginx). ECDSA P-256, as most sites serve today.
+TLS_DIR=$TMP/tls
+mkdir -p "$TLS_DIR"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 >/dev/null 2>&1 ||
+    die "openssl could not make the benchmark certificate"
+chmod 644 "$TLS_DIR"/*.pem
+TLS_CIPHERS=ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305
+TLS_SUITES=TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256
+
+case_setup() {  # CASE -> CASE_PATH CASE_CONNS CASE_CLOSE CASE_TLS
     CASE_CLOSE=0
+    CASE_TLS=0
     case $1 in
         small-50) CASE_PATH=/1k.bin CASE_CONNS=50 ;;
         small-1000) CASE_PATH=/1k.bin CASE_CONNS=1000 ;;
         large-10) CASE_PATH=/1m.bin CASE_CONNS=10 ;;
         small-close) CASE_PATH=/1k.bin CASE_CONNS=50 CASE_CLOSE=1 ;;
-        *) die "unknown case '$1' (small-50 small-1000 large-10 small-close idle)" ;;
+        # Requests over kept-alive TLS connections: the record layer's cost.
+        tls-small-50) CASE_PATH=/1k.bin CASE_CONNS=50 CASE_TLS=1 ;;
+        # A full handshake per request (wrk never resumes a session): the handshake's cost.
+        tls-handshake) CASE_PATH=/1k.bin CASE_CONNS=50 CASE_CLOSE=1 CASE_TLS=1 ;;
+        *) die "unknown case '$1' (small-50 small-1000 large-10 small-close tls-small-50 tls-handshake idle)" ;;
     esac
+}
+
+case_url() {  # SERVER (after case_setup) -> the URL wrk is pointed at
+    if ((CASE_TLS)); then
+        echo "https://127.0.0.1:${TLS_PORT[$1]}$CASE_PATH"
+    else
+        echo "http://127.0.0.1:${PORT[$1]}$CASE_PATH"
+    fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -156,7 +185,7 @@ SERVERS=()
 ((HAVE_GORGON)) && SERVERS+=(gorgon)
 SERVERS+=(nginx)
 
-declare -A PORT=() PID=() MEMPID=()
+declare -A PORT=() TLS_PORT=() PID=() MEMPID=()
 # With PERF_DIR, the plugins' private copies go there so that profiles can be read later.
 GORGON_RUNTIME_DIR=$TMP/gorgon/run/plugins
 if [[ -n $PERF_DIR ]]; then
@@ -199,6 +228,17 @@ http {
         listen 127.0.0.1:${PORT[nginx]};
         root $DOCROOT;
     }
+    server {
+        listen 127.0.0.1:${TLS_PORT[nginx]} ssl;
+        ssl_certificate $TLS_DIR/cert.pem;
+        ssl_certificate_key $TLS_DIR/key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_ciphers $TLS_CIPHERS;
+        ssl_conf_command Ciphersuites $TLS_SUITES;
+        ssl_session_cache shared:SSL:10m;
+        ssl_session_timeout 5m;
+        root $DOCROOT;
+    }
 }
 EOF
 }
@@ -230,6 +270,26 @@ servers:
             root: $DOCROOT
             gzip: false
             precompressed: false
+  - name: webtls
+    protocol: http
+    listen: 127.0.0.1:${TLS_PORT[gorgon]}
+    tls:
+      cert: $TLS_DIR/cert.pem
+      key: $TLS_DIR/key.pem
+      protocols: [TLSv1.2, TLSv1.3]
+      ciphers: $TLS_CIPHERS
+      ciphersuites: $TLS_SUITES
+    config:
+      max_connections: $((IDLE_CONNS + 1000))
+      max_keepalive_requests: 100000
+      timeouts:
+        keepalive: 75s
+      routes:
+        - extension: static
+          config:
+            root: $DOCROOT
+            gzip: false
+            precompressed: false
 EOF
 }
 
@@ -243,6 +303,7 @@ server_log() {
 start_server() {  # SERVER
     local s=$1 pid
     PORT[$s]=$(python3 "$HELPER" port)
+    TLS_PORT[$s]=$(python3 "$HELPER" port)
     case $s in
         nginx)
             write_nginx_conf
@@ -277,6 +338,7 @@ start_server() {  # SERVER
     PID[$s]=$pid
     if ! python3 "$HELPER" get "${PORT[$s]}" /1k.bin 1024 10 ||
         ! python3 "$HELPER" get "${PORT[$s]}" /1m.bin $((1024 * 1024)) 10 ||
+        ! python3 "$HELPER" gets "${TLS_PORT[$s]}" /1k.bin 1024 10 ||
         ! kill -0 "$pid" 2>/dev/null; then
         say "$s failed to start or to serve the files; its log:"
         tail -n 30 "$(server_log "$s")" >&2 2>/dev/null || true
@@ -291,7 +353,7 @@ start_server() {  # SERVER
         ((${#kids_a[@]} == 1)) || die "expected one nginx worker, found: '$kids'"
         MEMPID[$s]=${kids_a[0]}
     fi
-    say "$s listening on 127.0.0.1:${PORT[$s]} (pid $pid, cpu $SERVER_CPU)"
+    say "$s listening on 127.0.0.1:${PORT[$s]} and (TLS) ${TLS_PORT[$s]} (pid $pid, cpu $SERVER_CPU)"
 }
 
 stop_server() {
@@ -320,16 +382,17 @@ wrk_args() {  # CASE SECONDS -> WRK_ARGS
 run_case() {  # SERVER CASE ROUND
     local s=$1 c=$2 r=$3 out line url
     server_alive "$s"
-    url="http://127.0.0.1:${PORT[$s]}"
+    case_setup "$c"
+    url=$(case_url "$s")
     if ((WARMUP > 0)); then
         wrk_args "$c" "$WARMUP"
-        run_wait taskset -c "$CLIENT_CPU" wrk "${WRK_ARGS[@]}" "$url$CASE_PATH" >/dev/null 2>&1 || true
+        run_wait taskset -c "$CLIENT_CPU" wrk "${WRK_ARGS[@]}" "$url" >/dev/null 2>&1 || true
     fi
     wrk_args "$c" "$DURATION"
     out=$TMP/wrk-$s-$c-$r.txt
     local cpu_before cpu_after
     cpu_before=$(python3 "$HELPER" cpustat "${MEMPID[$s]}" "$SERVER_CPU" "$CLIENT_CPU")
-    run_wait taskset -c "$CLIENT_CPU" wrk "${WRK_ARGS[@]}" "$url$CASE_PATH" >"$out" 2>&1 ||
+    run_wait taskset -c "$CLIENT_CPU" wrk "${WRK_ARGS[@]}" "$url" >"$out" 2>&1 ||
         die "wrk failed against $s: $(cat "$out")"
     cpu_after=$(python3 "$HELPER" cpustat "${MEMPID[$s]}" "$SERVER_CPU" "$CLIENT_CPU")
     line=$(python3 "$HELPER" wrk "$out") || die "no result from wrk against $s: $(cat "$out")"
@@ -395,7 +458,12 @@ MACHINE=$TMP/machine.txt
     rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     git -C "$ROOT" diff --quiet HEAD 2>/dev/null || rev="$rev+changes"
     echo "Machine: $NCPU CPUs ($cpu), Linux $(uname -r)${os:+, $os}, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
-    echo "Software: $nginx_v, wrk $wrk_v, gorgon $rev ($(basename "$(dirname "$(dirname "$GORGON_BIN")")") build)"
+    echo "Software: $nginx_v, wrk $wrk_v, gorgon $rev ($(basename "$(dirname "$(dirname "$GORGON_BIN")")") build), $(openssl version | cut -d' ' -f1-2)"
+    for s in "${SERVERS[@]}"; do
+        if [[ " ${CASE_LIST[*]} " == *" tls-"* ]]; then
+            echo "TLS ($s): $(python3 "$HELPER" tlsinfo "${TLS_PORT[$s]}"), ECDSA P-256 certificate"
+        fi
+    done
     echo "Method: ${DURATION}s per run after ${WARMUP}s warm-up, median of $ROUNDS round(s) (servers alternating), servers on CPU $SERVER_CPU, wrk -t1 on CPU $CLIENT_CPU, loopback"
 } >"$MACHINE"
 
@@ -441,7 +509,7 @@ if [[ -n $PERF_DIR ]]; then
             PIDS[$perf_pid]=1
             sleep 0.5
             run_wait taskset -c "$CLIENT_CPU" wrk "${WRK_ARGS[@]}" \
-                "http://127.0.0.1:${PORT[$s]}$CASE_PATH" >"$PERF_DIR/$s-$c.wrk.txt" 2>&1 || true
+                "$(case_url "$s")" >"$PERF_DIR/$s-$c.wrk.txt" 2>&1 || true
             wait "$perf_pid" || say "perf record for $s $c: $(cat "$TMP/perf-$s-$c.log")"
             unset "PIDS[$perf_pid]"
             if [[ $s == gorgon ]]; then perf_restore_plugins "$data"; fi

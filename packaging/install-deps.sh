@@ -9,8 +9,8 @@ packages=(
     build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
     # libraries
     libevent-dev libyaml-cpp-dev libssl-dev doctest-dev zlib1g-dev libcrypt-dev
-    # test clients and tools
-    curl python3 lftp netcat-openbsd binutils procps
+    # test clients and tools (openssl: the TLS tests make their certificates with it)
+    curl python3 lftp netcat-openbsd binutils procps openssl
 )
 
 missing=()

@@ -68,9 +68,8 @@ void readLog(Validator& v, const ConfigNode& node, Config& c) {
 
 void readPlugins(Validator& v, const ConfigNode& node, Config& c) {
     if (!expectMap(v, &node)) return;
-    v.add(node.unknownKeys(
-        {"directory", "runtime_directory", "drain_timeout", "probe", "probe_timeout", "watch",
-         "load"}));
+    v.add(node.unknownKeys({"directory", "runtime_directory", "drain_timeout", "probe",
+                            "probe_timeout", "watch", "load"}));
     if (const auto* n = node.get("directory")) v.take(n->asString(), c.plugin_directory);
     if (const auto* n = node.get("runtime_directory")) v.take(n->asString(), c.runtime_directory);
     if (const auto* n = node.get("drain_timeout")) v.take(n->asDurationMs(), c.drain_timeout_ms);
@@ -99,7 +98,7 @@ void readPlugins(Validator& v, const ConfigNode& node, Config& c) {
 
 void readServer(Validator& v, const ConfigNode& node, Config& c, std::set<std::string>& names) {
     if (!expectMap(v, &node)) return;
-    v.add(node.unknownKeys({"name", "protocol", "listen", "socket_mode", "config"}));
+    v.add(node.unknownKeys({"name", "protocol", "listen", "socket_mode", "config", "tls"}));
     ServerConfig s;
     s.node = &node;
     const auto* name = node.get("name");
@@ -158,6 +157,11 @@ void readServer(Validator& v, const ConfigNode& node, Config& c, std::set<std::s
     s.config = node.get("config");
     if (s.config != nullptr && !s.config->isNull() && !s.config->isMap()) {
         v.add(s.config->error("expected a map of the protocol's settings"));
+    }
+    if (const auto* tls = node.get("tls"); tls != nullptr && !tls->isNull()) {
+        std::vector<std::string> errors;
+        s.tls = parseTlsConfig(*tls, s.protocol, errors);
+        v.add(std::move(errors));
     }
     c.servers.push_back(std::move(s));
 }

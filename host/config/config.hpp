@@ -4,10 +4,12 @@
 #include "config/config_node.hpp"
 #include "log/logger.hpp"
 #include "net/address.hpp"
+#include "tls/tls_config.hpp"
 #include "util/result.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,11 +26,12 @@ struct ServerConfig {
     std::vector<ListenAddress> listen;
     const ConfigNode* config = nullptr;  // the `config:` subtree; never null
     const ConfigNode* node = nullptr;    // the whole entry, for errors and change detection
+    std::optional<TlsConfig> tls;        // the `tls:` block (TCP listeners only)
 };
 
 struct Config {
     std::string file;
-    std::string text;  // as read, for the monitor's `config show`
+    std::string text;                        // as read, for the monitor's `config show`
     std::shared_ptr<const ConfigNode> root;  // owns every node the pointers below refer to
 
     LogLevel log_level = LogLevel::Info;

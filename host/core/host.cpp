@@ -186,6 +186,9 @@ Result<void> Host::reloadConfig() {
     config_.plugin_directory =
         config_.plugin_directory.empty() ? previous.plugin_directory : config_.plugin_directory;
     servers_.removeStale(config_);
+    // Certificates are re-read on every SIGHUP (renewed files keep their names): new
+    // handshakes use the new ones, connections keep theirs.
+    if (auto r = servers_.refreshTls(config_); !r) note(r.error());
     if (auto r = applyPlugins(config_, true); !r) note(r.error());
     if (auto r = servers_.apply(config_, true); !r) note(r.error());
     updateWatch();

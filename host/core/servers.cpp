@@ -3,17 +3,36 @@
 #include "core/host.hpp"
 #include "log/logger.hpp"
 #include "plugin/host_api.hpp"
+#include "tls/tls_context.hpp"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace gorgon {
+
+namespace {
+
+// What makes a server the same server across a reload: everything but `tls:`, whose changes
+// (new certificates) apply to new connections without closing the others.
+std::string identity(const ConfigNode& node) {
+    if (!node.isMap()) return node.canonical();
+    std::string out = "{";
+    for (size_t i = 0; i < node.size(); ++i) {
+        const std::string* key = node.keyAt(i);
+        if (key == nullptr || *key == "tls") continue;
+        out += "\"" + *key + "\":" + node.at(i)->canonical() + ",";
+    }
+    return out + "}";
+}
+
+}  // namespace
 
 void Servers::removeStale(const Config& config) {
     std::vector<Server*> stale;
     for (const auto& s : servers_) {
         bool keep = false;
         for (const auto& c : config.servers) {
-            keep = keep || (c.name == s->config.name && c.node->canonical() == s->canonical);
+            keep = keep || (c.name == s->config.name && identity(*c.node) == s->canonical);
         }
         if (!keep) stale.push_back(s.get());
     }
@@ -41,7 +60,8 @@ Result<void> Servers::apply(const Config& config, bool bind) {
         s->id = next_id_++;
         s->config = sc;
         s->root = config.root;
-        s->canonical = sc.node->canonical();
+        s->canonical = identity(*sc.node);
+        if (auto r = buildTls(*s, sc); !r) return r;
         if (bind) {
             for (const auto& addr : sc.listen) {
                 Server* raw = s.get();
@@ -64,6 +84,38 @@ Result<void> Servers::apply(const Config& config, bool bind) {
                  l->boundAddress().c_str());
         }
     }
+    return {};
+}
+
+Result<void> Servers::buildTls(Server& s, const ServerConfig& sc) {
+    if (!sc.tls) {
+        if (s.tls) GLOG(Info, "server %s: TLS off for new connections", sc.name.c_str());
+        s.tls.reset();
+        return {};
+    }
+    auto ctx = TlsContext::build(*sc.tls, sc.name, s.tls.get());
+    if (!ctx) return fail(ctx.error());  // located at the key, which names the server
+    for (const auto& w : ctx.value()->warnings()) {
+        GLOG(Warn, "%s: server %s: %s", sc.tls->node->where().c_str(), sc.name.c_str(), w.c_str());
+    }
+    GLOG(Info, "server %s: TLS with %s", sc.name.c_str(), ctx.value()->describe().c_str());
+    s.tls = std::move(ctx.value());
+    return {};
+}
+
+Result<void> Servers::refreshTls(const Config& config) {
+    std::string errors;
+    for (const auto& s : servers_) {
+        for (const auto& sc : config.servers) {
+            if (sc.name != s->config.name) continue;
+            if (auto r = buildTls(*s, sc); !r) {
+                GLOG(Error, "server %s: TLS not reloaded, the certificates in use stay: %s",
+                     sc.name.c_str(), r.error().c_str());
+                errors += (errors.empty() ? "" : "\n") + r.error();
+            }
+        }
+    }
+    if (!errors.empty()) return fail(errors + "\n(the certificates in use stay)");
     return {};
 }
 
@@ -140,17 +192,39 @@ void Servers::onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len) {
         GLOG(Error, "server %s: cannot set up a connection", s.config.name.c_str());
         return;
     }
-    gorgon_conn_id id = c->id;
+    // Implicit TLS on TCP listeners (a Unix socket is already private to the machine): the
+    // protocol gets the connection once the handshake is done (handOver), so it never sees a
+    // client that fails it, nor a plaintext probe.
+    if (s.tls && s.tls->implicit() && peer->sa_family != AF_UNIX) {
+        if (host_.connections().startTls(*c, s.tls, false, 0) != GORGON_OK) {
+            host_.connections().close(*c, GORGON_CLOSE_ERROR, false);
+        }
+        return;
+    }
+    handOver(s, *c);
+}
+
+void Servers::handOver(Server& s, Connection& c) {
+    Generation* gen = host_.plugins().protocolOwner(s.config.protocol);
+    if (gen == nullptr || gen->server_states.count(s.id) == 0) {
+        GLOG(Warn, "server %s: no plugin serves protocol %s; connection closed",
+             s.config.name.c_str(), s.config.protocol.c_str());
+        host_.connections().close(c, GORGON_CLOSE_SHUTDOWN, false);
+        return;
+    }
+    // A reload during the handshake: the generation current now takes the connection.
+    host_.connections().rehome(c, *gen);
+    gorgon_conn_id id = c.id;
     gorgon_status st =
         gen->protocols[s.config.protocol].hooks.accept(gen->server_states[s.id].state, id);
-    c = host_.connections().find(id);
-    if (c == nullptr || !c->open()) return;
-    if (st != GORGON_OK || c->callbacks.on_close == nullptr) {
+    Connection* live = host_.connections().find(id);
+    if (live == nullptr || !live->open()) return;
+    if (st != GORGON_OK || live->callbacks.on_close == nullptr) {
         if (st == GORGON_OK) {
             GLOG(Error, "plugin %s accepted a connection without setting its callbacks",
                  gen->name().c_str());
         }
-        host_.connections().close(*c, GORGON_CLOSE_LOCAL, false);
+        host_.connections().close(*live, GORGON_CLOSE_LOCAL, false);
     }
 }
 

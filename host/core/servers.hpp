@@ -1,5 +1,6 @@
 // Configured servers: each a name, a protocol and its listeners. A server hands every accepted
-// connection to the current generation of the plugin that registered its protocol.
+// connection to the current generation of the plugin that registered its protocol; with
+// implicit TLS, once the connection's handshake has succeeded.
 #pragma once
 
 #include "config/config.hpp"
@@ -13,15 +14,20 @@
 
 namespace gorgon {
 
+class Connection;
 class Host;
 class Generation;
+class TlsContext;
 
 struct Server {
     uint64_t id = 0;
     ServerConfig config;
     std::shared_ptr<const ConfigNode> root;  // keeps config's nodes alive
-    std::string canonical;                   // to tell whether a reload changed it
+    std::string canonical;                   // to tell whether a reload changed it (not tls:)
     std::vector<std::unique_ptr<Listener>> listeners;
+    // The `tls:` block made live, or null. Replaced on SIGHUP (connections keep the one they
+    // started with), which is why a change of `tls:` alone does not recreate the server.
+    std::shared_ptr<const TlsContext> tls;
     uint64_t total_connections = 0;
     uint64_t current_connections = 0;
     uint64_t requests_total = 0;
@@ -39,6 +45,12 @@ class Servers {
     Result<void> apply(const Config& config, bool bind);
     // Removes servers that `config` no longer has, or has changed.
     void removeStale(const Config& config);
+    // SIGHUP: re-reads the certificates of every server `config` keeps, into a new TLS context
+    // for new handshakes. A server whose files fail keeps its current one; the error says why.
+    Result<void> refreshTls(const Config& config);
+    // Gives a connection to the server's protocol (its accept hook): at once, or after an
+    // implicit TLS handshake. Closes it if no plugin serves the protocol any more.
+    void handOver(Server& s, Connection& c);
 
     // Opens (server_open) every server whose protocol `gen` registered. All or nothing.
     Result<void> attach(Generation& gen);
@@ -55,6 +67,7 @@ class Servers {
 
   private:
     Result<void> openServer(Server& s, Generation& gen);
+    Result<void> buildTls(Server& s, const ServerConfig& sc);
     void onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len);
     void remove(Server& s);
 

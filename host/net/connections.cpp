@@ -5,6 +5,7 @@
 #include "log/logger.hpp"
 #include "net/address.hpp"
 #include "plugin/generation.hpp"
+#include "tls/tls_stream.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -17,17 +18,6 @@
 namespace gorgon {
 
 namespace {
-
-// A flushing close must end even if the peer never reads.
-constexpr uint64_t kFlushTimeoutMs = 30'000;
-// Producers are pulled until this much output is queued; the socket drains it before more.
-constexpr size_t kOutputHighWater = 256 * 1024;
-// One read per readiness event: enough for a pipeline of requests, fair to other connections.
-constexpr size_t kReadSize = 16 * 1024;
-
-timeval toTimeval(uint64_t ms) {
-    return timeval{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
-}
 
 bool wouldBlock(int err) {
     return err == EAGAIN || err == EWOULDBLOCK || err == EINTR;
@@ -83,6 +73,7 @@ Connection* Connections::wrap(int fd, const sockaddr* peer, socklen_t peer_len, 
     c->out.reset(evbuffer_new());
     if (!c->in || !c->out) return nullptr;
     // Without this flag libevent reads file segments into memory instead of using sendfile.
+    // startTls clears it again: TLS cannot send from a file, producers then read (pread).
     evbuffer_set_flags(c->out.get(), EVBUFFER_FLAG_DRAINS_TO_FD);
     c->owner = &owner;
     c->server = &server;
@@ -176,13 +167,42 @@ void Connections::adopt(Connection& c, Generation& to, const gorgon_conn_callbac
     from->host().plugins().referenceDropped(*from);
 }
 
+void Connections::rehome(Connection& c, Generation& to) {
+    Generation* from = c.owner;
+    if (from == &to || from == nullptr) return;
+    from->connections.erase(c.id);
+    c.owner = &to;
+    to.connections.insert(c.id);
+    from->host().plugins().referenceDropped(*from);
+}
+
 void Connections::armRead(Connection& c) {
+    if (c.tls && c.state != Connection::State::Closed && !c.connecting) {
+        TlsStream& t = *c.tls;
+        if (t.state == TlsStream::State::Pending) {
+            event_del(c.read_ev.get());  // nothing is read between the command and the handshake
+            return;
+        }
+        if (t.state == TlsStream::State::Handshaking) {
+            // The handshake has a deadline of its own, whatever the plugin asked for.
+            int64_t left = std::max<int64_t>(1, t.deadline_ms - loop_.nowMs());
+            timeval tv = toTimeval(static_cast<uint64_t>(left));
+            event_add(c.read_ev.get(), &tv);
+            return;
+        }
+        if (t.write_wants_read) {
+            event_add(c.read_ev.get(), nullptr);  // a write waits on it, paused or not
+            return;
+        }
+    }
     if (c.state != Connection::State::Open || c.paused || c.eof || c.connecting) {
         event_del(c.read_ev.get());
         return;
     }
     timeval tv = toTimeval(c.read_timeout_ms);
     event_add(c.read_ev.get(), c.read_timeout_ms != 0 ? &tv : nullptr);
+    // Records OpenSSL has already taken from the socket raise no readiness event.
+    if (c.tls && c.tls->hasPending()) event_active(c.read_ev.get(), EV_READ, 0);
 }
 
 void Connections::pauseReading(Connection& c, bool paused) {
@@ -207,9 +227,13 @@ void Connections::onReadable(evutil_socket_t, short what, void* arg) noexcept {
     Connections& self = c->owner->host().connections();
     gorgon_conn_id id = c->id;
     c->in_callback = true;
-    if ((what & EV_TIMEOUT) != 0) {
+    if (c->tls && c->tls->state != TlsStream::State::Ready) {
+        // The handshake's deadline; otherwise flush() below advances it.
+        if ((what & EV_TIMEOUT) != 0) self.tlsFailed(*c, "timed out", GORGON_CLOSE_TIMEOUT);
+    } else if ((what & EV_TIMEOUT) != 0) {
         self.timedOut(*c, GORGON_CONN_READ_TIMEOUT);
     } else {
+        if (c->tls) c->tls->write_wants_read = false;  // the flush below tries again
         self.readOnce(*c);
     }
     c = self.find(id);
@@ -228,6 +252,9 @@ void Connections::onWritable(evutil_socket_t, short what, void* arg) noexcept {
         self.connected(*c, (what & EV_TIMEOUT) != 0);
     } else if ((what & EV_TIMEOUT) != 0) {
         self.timedOut(*c, GORGON_CONN_WRITE_TIMEOUT);
+    } else if (c->tls && c->tls->read_wants_write) {
+        c->tls->read_wants_write = false;
+        self.readOnce(*c);
     }
     c = self.find(id);
     if (c == nullptr) return;
@@ -246,6 +273,10 @@ void Connections::onFlushPass(evutil_socket_t, short, void* arg) noexcept {
 }
 
 void Connections::readOnce(Connection& c) {
+    if (c.tls) {
+        tlsRead(c);
+        return;
+    }
     evbuffer_iovec v{};
     if (evbuffer_reserve_space(c.in.get(), kReadSize, &v, 1) < 1) {
         close(c, GORGON_CLOSE_ERROR, false);
@@ -298,12 +329,24 @@ void Connections::markDirty(Connection& c) {
 void Connections::flush(Connection& c) {
     c.dirty = false;
     if (c.connecting) return;  // connected() flushes what was written meanwhile
+    if (c.tls && c.tls->state != TlsStream::State::Ready) {
+        tlsAdvance(c);  // output waits for the handshake
+        if (c.state == Connection::State::Closed || c.tls->state != TlsStream::State::Ready) return;
+    }
     evbuffer* out = c.out.get();
     bool had_output = evbuffer_get_length(out) != 0 || !c.sendq.empty();
+    bool wants_read = false;  // TLS: the write waits for the socket to be readable
     for (;;) {
         if (!c.sendq.empty()) drive(c, true);
         if (c.state == Connection::State::Closed) return;
         if (evbuffer_get_length(out) == 0) break;
+        if (c.tls) {
+            TlsSent sent = tlsWrite(c);
+            if (sent == TlsSent::Failed) return;
+            if (sent == TlsSent::Progress) continue;
+            wants_read = sent == TlsSent::WantRead;
+            break;
+        }
         int n = evbuffer_write(out, c.fd);
         if (n < 0) {
             if (wouldBlock(errno)) break;
@@ -313,7 +356,8 @@ void Connections::flush(Connection& c) {
         if (n == 0) break;
         countOut(c, static_cast<uint64_t>(n));
     }
-    bool blocked = evbuffer_get_length(out) != 0;
+    bool unsent = evbuffer_get_length(out) != 0;
+    bool blocked = (unsent && !wants_read) || (c.tls && c.tls->read_wants_write);
     if (blocked && !c.writing) {
         uint64_t ms = c.write_timeout_ms != 0 ? c.write_timeout_ms : kFlushTimeoutMs;
         timeval tv = toTimeval(ms);
@@ -323,13 +367,14 @@ void Connections::flush(Connection& c) {
         event_del(c.write_ev.get());
         c.writing = false;
     }
-    if (blocked || !c.sendq.empty()) return;
+    if (unsent || !c.sendq.empty()) return;
     if (c.state == Connection::State::Flushing) {
         close(c, GORGON_CLOSE_LOCAL, false);
         return;
     }
     if (c.shut_write && !c.write_closed) {
         c.write_closed = true;
+        if (c.tls) c.tls->shutdown();  // close_notify first: the peer can tell an end from a cut
         ::shutdown(c.fd, SHUT_WR);
     }
     if (had_output && c.callbacks.on_drained != nullptr) c.callbacks.on_drained(c.user, c.id);
@@ -348,6 +393,9 @@ void Connections::close(Connection& c, gorgon_close_reason reason, bool flush_fi
     }
     c.state = Connection::State::Closed;
     abandonQueue(c);
+    // Best effort close_notify, not after an error (OpenSSL forbids it) or a timeout (the peer
+    // is not listening). The session itself lives until the connection is freed.
+    if (c.tls && reason != GORGON_CLOSE_ERROR && reason != GORGON_CLOSE_TIMEOUT) c.tls->shutdown();
     // Freeing an event inside its own callback is allowed by libevent.
     c.read_ev.reset();
     c.write_ev.reset();
@@ -450,7 +498,8 @@ void Connections::wake(gorgon_producer_id producer) {
 
 void Connections::drive(Connection& c, bool from_loop) {
     evbuffer* out = c.out.get();
-    gorgon_sink sink{out, true};
+    // Under TLS, bytes must pass through OpenSSL: file ranges are read (pread), never sendfile.
+    gorgon_sink sink{out, c.tls == nullptr};
     while (!c.sendq.empty() && c.state != Connection::State::Closed) {
         size_t queued = evbuffer_get_length(out);
         if (queued >= kOutputHighWater) return;

@@ -4,6 +4,9 @@
 // I/O is done here rather than through bufferevents so that a request costs what it costs in
 // nginx: one read, one write (writev or sendfile) issued as soon as the plugin has answered,
 // and a write event registered only when the socket pushes back (EAGAIN).
+//
+// A TLS connection (implicit on a server's listeners, or upgraded with conn_start_tls) takes the
+// same paths with OpenSSL in between: net/tls_connections.cpp holds that branch.
 #pragma once
 
 #include "loop/event_loop.hpp"
@@ -15,12 +18,15 @@
 
 #include <event2/buffer.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace gorgon {
 
 class Generation;
+class TlsContext;
+class TlsStream;
 struct Server;
 
 using EvBufferPtr = CHandle<evbuffer, evbuffer_free>;
@@ -70,6 +76,7 @@ class Connection {
     // body (an idle connection costs less), and it rarely holds more than one or two.
     std::vector<Queued> sendq;
     gorgon_producer_id producing = 0;  // the head while its produce() runs
+    std::unique_ptr<TlsStream> tls;    // null: plaintext
 
     // For status and the monitor.
     int64_t opened_ms = 0;
@@ -113,6 +120,14 @@ class Connections {
     void setTimeouts(Connection& c, uint64_t read_ms, uint64_t write_ms);
     // Half-closes the sending side once everything queued has gone.
     void shutdownWrite(Connection& c);
+    // TLS on `c`: implicit (the handshake starts now; the server's protocol gets the connection
+    // once it succeeds) or in-band (conn_start_tls: output queued so far goes out in plaintext
+    // first, input received so far is dropped, and the plugin hears GORGON_CONN_TLS_READY).
+    // `require_origin`: the handshake must resume that session family (GORGON_TLS_REQUIRE_REUSE).
+    gorgon_status startTls(Connection& c, std::shared_ptr<const TlsContext> context, bool in_band,
+                           uint64_t require_origin);
+    // Moves a connection nobody has accepted yet to the generation that will (see startTls).
+    void rehome(Connection& c, Generation& to);
     // Request accounting (conn_request_begin/end): per connection, generation and server.
     gorgon_status beginRequest(Connection& c);
     gorgon_status endRequest(Connection& c);
@@ -148,6 +163,17 @@ class Connections {
     }
 
   private:
+    // A flushing close must end even if the peer never reads.
+    static constexpr uint64_t kFlushTimeoutMs = 30'000;
+    // Producers are pulled until this much output is queued; the socket drains it before more.
+    static constexpr size_t kOutputHighWater = 256 * 1024;
+    // One read per readiness event: enough for a pipeline of requests, fair to other connections.
+    static constexpr size_t kReadSize = 16 * 1024;
+    static timeval toTimeval(uint64_t ms) noexcept {
+        return timeval{static_cast<time_t>(ms / 1000),
+                       static_cast<suseconds_t>((ms % 1000) * 1000)};
+    }
+
     static void onReadable(evutil_socket_t fd, short what, void* arg) noexcept;
     static void onWritable(evutil_socket_t fd, short what, void* arg) noexcept;
     static void onFlushPass(evutil_socket_t fd, short what, void* arg) noexcept;
@@ -169,6 +195,22 @@ class Connections {
     // plugin's host call, where completion callbacks must be deferred.
     void drive(Connection& c, bool from_loop);
     void abandonQueue(Connection& c);
+
+    // ---- TLS (tls_connections.cpp) ----
+    enum class TlsSent { Progress, WantWrite, WantRead, Failed };
+    // Advances a connection whose TLS is not ready: plaintext before an upgrade, the handshake.
+    void tlsAdvance(Connection& c);
+    void tlsHandshake(Connection& c);
+    void tlsHandshakeDone(Connection& c);
+    // Reads records until OpenSSL has nothing buffered (one recv in the common case).
+    void tlsRead(Connection& c);
+    // One record from the front of the output.
+    TlsSent tlsWrite(Connection& c);
+    // Registers for writability for the TLS engine itself (not for queued output).
+    void tlsWantWrite(Connection& c);
+    // Logs why (at debug: clients fail handshakes all the time) and closes with `reason`.
+    void tlsFailed(Connection& c, const std::string& why,
+                   gorgon_close_reason reason = GORGON_CLOSE_ERROR);
     void completed(Connection& c, const Connection::Queued& q, gorgon_status status,
                    bool from_loop);
 

@@ -316,6 +316,7 @@ gorgon_status apiConnInfo(gorgon_plugin* self, gorgon_conn_id id, gorgon_conn_in
     info.peer_uid = c->peer_uid;
     info.peer_gid = c->peer_gid;
     info.peer_pid = c->peer_pid;
+    api::fillTlsInfo(*c, info);
     uint32_t size = std::min<uint32_t>(out->struct_size, sizeof info);
     std::memcpy(out, &info, size);
     out->struct_size = size;
@@ -713,6 +714,7 @@ constexpr gorgon_host_api kApi = {
     &api::listenClose,
     &api::connConnect,
     &api::connShutdownWrite,
+    &api::connStartTls,
 };
 
 }  // namespace

@@ -88,4 +88,10 @@ gorgon_status connConnect(gorgon_plugin* self, gorgon_conn_id related, const cha
                           gorgon_conn_id* out) noexcept;
 gorgon_status connShutdownWrite(gorgon_plugin* self, gorgon_conn_id conn) noexcept;
 
+// ---- ABI 1.2: host_api_tls.cpp ----
+gorgon_status connStartTls(gorgon_plugin* self, gorgon_conn_id conn, gorgon_conn_id resume_from,
+                           uint32_t flags) noexcept;
+// The TLS members of gorgon_conn_info.
+void fillTlsInfo(const Connection& c, gorgon_conn_info& info) noexcept;
+
 }  // namespace gorgon::api

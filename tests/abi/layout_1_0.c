@@ -68,7 +68,11 @@ FROZEN(gorgon_conn_info, server_name, 40, 8);
 FROZEN(gorgon_conn_info, peer_uid, 48, 8);
 FROZEN(gorgon_conn_info, peer_gid, 56, 8);
 FROZEN(gorgon_conn_info, peer_pid, 64, 8);
-_Static_assert(sizeof(gorgon_conn_info) == 72, "sizeof gorgon_conn_info");
+/* It starts with struct_size, so a later minor may append (1.2 did: TLS). */
+_Static_assert(sizeof(gorgon_conn_info) >= 72, "sizeof gorgon_conn_info");
+#if GORGON_ABI_MINOR < 2
+_Static_assert(sizeof(gorgon_conn_info) == 72, "sizeof gorgon_conn_info in 1.0 and 1.1");
+#endif
 
 FROZEN(gorgon_server_info, struct_size, 0, 4);
 FROZEN(gorgon_server_info, id, 8, 8);

@@ -1,7 +1,7 @@
 /*
- * Layout freeze of what plugin ABI 1.2 added (LP64): the appended members of gorgon_host_api
- * and gorgon_plugin_info, and the status structs for the monitor. Same rules as layout_1_0.c:
- * a failing assertion breaks the build, and this file is only ever appended to.
+ * Layout freeze of what plugin ABI 1.2 added (LP64): the appended members of gorgon_host_api,
+ * gorgon_plugin_info and gorgon_conn_info (TLS), and the status structs for the monitor. Same rules
+ * as layout_1_0.c: a failing assertion breaks the build, and this file is only ever appended to.
  */
 #include <gorgon/plugin.h>
 
@@ -16,6 +16,8 @@
 
 _Static_assert(GORGON_ABI_MAJOR == 1 && GORGON_ABI_MINOR >= 2, "1.2 or later");
 _Static_assert(GORGON_CONN_CONNECTED == 4, "GORGON_CONN_CONNECTED");
+_Static_assert(GORGON_CONN_TLS_READY == 5, "GORGON_CONN_TLS_READY");
+_Static_assert(GORGON_TLS_REQUIRE_REUSE == 1u, "conn_start_tls flags");
 _Static_assert(GORGON_SHUTDOWN_NOW == 0 && GORGON_SHUTDOWN_GRACEFUL == 1, "shutdown flags");
 _Static_assert(sizeof(gorgon_listener_id) == 8, "gorgon_listener_id");
 
@@ -40,10 +42,19 @@ FROZEN(gorgon_host_api, listen_open, 584, 8);
 FROZEN(gorgon_host_api, listen_close, 592, 8);
 FROZEN(gorgon_host_api, conn_connect, 600, 8);
 FROZEN(gorgon_host_api, conn_shutdown_write, 608, 8);
-_Static_assert(sizeof(gorgon_host_api) >= 616, "sizeof gorgon_host_api");
+FROZEN(gorgon_host_api, conn_start_tls, 616, 8);
+_Static_assert(sizeof(gorgon_host_api) >= 624, "sizeof gorgon_host_api");
 #if GORGON_ABI_MINOR == 2
-_Static_assert(sizeof(gorgon_host_api) == 616, "sizeof gorgon_host_api in 1.2");
+_Static_assert(sizeof(gorgon_host_api) == 624, "sizeof gorgon_host_api in 1.2");
 #endif
+
+/* Appended to gorgon_conn_info: 1.0 ended at 72. */
+FROZEN(gorgon_conn_info, tls, 72, 4);
+FROZEN(gorgon_conn_info, tls_version, 80, 8);
+FROZEN(gorgon_conn_info, tls_cipher, 88, 8);
+FROZEN(gorgon_conn_info, tls_sni, 96, 8);
+FROZEN(gorgon_conn_info, tls_alpn, 104, 8);
+_Static_assert(sizeof(gorgon_conn_info) >= 112, "sizeof gorgon_conn_info");
 
 /* Appended to gorgon_plugin_info: 1.0 ended at 80. */
 FROZEN(gorgon_plugin_info, loaded_ms, 80, 8);

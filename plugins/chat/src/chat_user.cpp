@@ -230,6 +230,7 @@ void ChatUser::onEvent(gorgon_conn_event event) {
             }
             break;
         case GORGON_CONN_CONNECTED:  // only outbound connections (conn_connect) see it
+        case GORGON_CONN_TLS_READY:  // only after conn_start_tls
             break;
     }
     settle();

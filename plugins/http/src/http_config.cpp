@@ -6,10 +6,16 @@ namespace gorgon::http {
 
 namespace {
 
-constexpr const char* kServerKeys[] = {"routes",          "access_log",
-                                       "limits",          "timeouts",
-                                       "max_connections", "max_keepalive_requests",
-                                       "server_header",   nullptr};
+constexpr const char* kServerKeys[] = {"routes",
+                                       "access_log",
+                                       "limits",
+                                       "timeouts",
+                                       "max_connections",
+                                       "max_keepalive_requests",
+                                       "server_header",
+                                       "hsts",
+                                       nullptr};
+constexpr const char* kHstsKeys[] = {"max_age", "include_subdomains", "preload", nullptr};
 constexpr const char* kRouteKeys[] = {"extension", "config", nullptr};
 constexpr const char* kLogKeys[] = {"file", "format", nullptr};
 constexpr const char* kLimitKeys[] = {"request_line", "header_size", "header_count", "body_size",
@@ -114,6 +120,27 @@ void parseTimeouts(Host host, const Config& t, ServerConfig& out) {
     out.send_timeout_ms = durationIn(t["send"], out.send_timeout_ms, 1);
 }
 
+void parseHsts(Host host, const Config& hsts, ServerConfig& out) {
+    if (!hsts.present()) return;
+    expectMap(hsts, "{max_age: 1y, include_subdomains: true, preload: false}");
+    hsts.allowKeys(host, kHstsKeys);
+    HstsConfig& h = out.hsts;
+    const Config max_age = hsts["max_age"];
+    if (!max_age.present()) hsts.fail("missing key: max_age (for example 1y, 180d or 31536000)");
+    auto seconds = parseHstsMaxAge(max_age.string());
+    if (!seconds) max_age.fail("expected seconds, or a number with s, m, h, d, w or y (365 days)");
+    h.max_age_s = *seconds;
+    h.include_subdomains = hsts["include_subdomains"].boolean(false);
+    h.preload = hsts["preload"].boolean(false);
+    // The preload list takes only sites that cover their subdomains for at least a year
+    // (hstspreload.org); asking for it otherwise is a mistake worth catching here.
+    if (h.preload && (!h.include_subdomains || h.max_age_s < 365 * 86'400)) {
+        hsts["preload"].fail("preload needs include_subdomains: true and max_age of at least 1y");
+    }
+    h.enabled = true;
+    out.hsts_value = hstsValue(h);
+}
+
 }  // namespace
 
 ServerConfig parseServerConfig(Host host, const Config& config) {
@@ -125,6 +152,7 @@ ServerConfig parseServerConfig(Host host, const Config& config) {
     parseAccessLog(host, config["access_log"], out);
     parseLimits(host, config["limits"], out);
     parseTimeouts(host, config["timeouts"], out);
+    parseHsts(host, config["hsts"], out);
     out.max_connections = static_cast<std::uint64_t>(config["max_connections"].integer(
         static_cast<std::int64_t>(out.max_connections), 1, 10'000'000));
     out.max_keepalive_requests =

@@ -4,6 +4,7 @@
 
 #include "http_access_log.hpp"
 #include "http_parser.hpp"
+#include "http_tls.hpp"
 
 #include <gorgon/plugin.hpp>
 
@@ -32,6 +33,8 @@ struct ServerConfig {
     std::uint64_t max_connections = 10'000;
     std::uint64_t max_keepalive_requests = 1000;
     std::string server_header = "Gorgon";
+    HstsConfig hsts;         // sent over TLS only
+    std::string hsts_value;  // the field value, made once
 };
 
 // Throws gorgon::ConfigError, reported at the offending node, on an unknown key or a bad value.

@@ -6,8 +6,10 @@
 #include "http_response.hpp"
 #include "http_routes.hpp"
 #include "http_server.hpp"
+#include "http_text.hpp"
 
 #include <algorithm>
+#include <cstddef>
 
 namespace gorgon::http {
 
@@ -27,6 +29,14 @@ constexpr std::uint64_t kOutputHighWater = std::uint64_t{64} * 1024;
 constexpr std::size_t kChunkedWindow = std::size_t{64} * 1024;
 constexpr std::string_view k100Continue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::string_view kHtml = "Content-Type: text/html; charset=utf-8\r\n";
+
+// Whether an extension's answer carries a Location (which HTTPS may have to rewrite).
+bool hasLocation(const gorgon_http_header* fields, std::size_t count) noexcept {
+    for (std::size_t i = 0; i < count; ++i) {
+        if (equalsLower({fields[i].name.ptr, fields[i].name.len}, "location")) return true;
+    }
+    return false;
+}
 
 // The first line of `text`, without its line end, for logging a request that was refused.
 std::string_view firstLine(std::string_view text, std::size_t max) {
@@ -226,6 +236,7 @@ void Connection::onEvent(gorgon_conn_event event) {
             closeNow();
             break;
         case GORGON_CONN_CONNECTED:  // only outbound connections (conn_connect) see it
+        case GORGON_CONN_TLS_READY:  // only after conn_start_tls (HTTPS here is implicit)
             break;
     }
 }
@@ -574,6 +585,11 @@ bool Connection::finish(const Reply& reply) {
         reply.page ? static_cast<std::int64_t>(errorPageLength(reply.status))
                    : (reply.body == 0 && reply.content_length < 0 ? 0 : reply.content_length);
     spec.version = r.head.version_num;
+    // HTTPS: asked of the host once per connection, and only when it can change the answer.
+    if ((!cfg.hsts_value.empty() || hasLocation(reply.fields, reply.field_count)) && secure()) {
+        spec.hsts = cfg.hsts_value;
+        spec.https_host = r.head.host;
+    }
     const Framing framing = chooseFraming(spec);
     if (framing == Framing::Close) close = true;
     spec.close = close;
@@ -915,7 +931,15 @@ void Connection::loadInfo() noexcept {
     if (api()->conn_info(self(), conn().id(), &info) == GORGON_OK) {
         peer_ = info.peer;
         peer_host_ = info.peer_host;
+        // A host older than ABI 1.2 fills less: then there is no TLS.
+        secure_ =
+            info.struct_size >= offsetof(gorgon_conn_info, tls) + sizeof info.tls && info.tls != 0;
     }
+}
+
+bool Connection::secure() noexcept {
+    loadInfo();
+    return secure_;
 }
 
 std::string_view Connection::peer() noexcept {

@@ -142,6 +142,8 @@ class Connection final : public ConnHandler {
     // Gives the request state back while the connection waits (keep-alive costs no buffers).
     void releaseExchange() noexcept;
     std::string_view peerHost() noexcept;
+    // The connection is TLS (the host did the handshake before the plugin saw it).
+    bool secure() noexcept;
     void loadInfo() noexcept;
 
     Server* server_;  // null once the server is closed
@@ -158,6 +160,7 @@ class Connection final : public ConnHandler {
     bool input_empty_ = true;  // nothing unread is known to be in the input
     bool rearm_ = false;       // time passed since the last read: restart the idle timer
     bool info_loaded_ = false;
+    bool secure_ = false;  // TLS, as conn_info said (valid once info_loaded_)
     std::uint64_t requests_ = 0;
     std::int64_t head_started_ms_ = 0;  // when the first byte of the next head arrived
     std::int64_t linger_until_ms_ = 0;

@@ -1,6 +1,7 @@
 #include "http_response.hpp"
 
 #include "http_text.hpp"
+#include "http_tls.hpp"
 
 namespace gorgon::http {
 
@@ -173,6 +174,10 @@ bool appendResponseHead(std::string& out, const ResponseSpec& spec, Framing fram
         out.append("\r\nServer: ");
         out.append(spec.server);
     }
+    if (!spec.hsts.empty()) {
+        out.append("\r\nStrict-Transport-Security: ");
+        out.append(spec.hsts);
+    }
     out.append("\r\n");
     for (std::size_t i = 0; i < spec.field_count; ++i) {
         const gorgon_http_header& f = spec.fields[i];
@@ -181,9 +186,13 @@ bool appendResponseHead(std::string& out, const ResponseSpec& spec, Framing fram
         const FieldCheck check = checkResponseField(name, value);
         if (check == FieldCheck::Invalid) return false;
         if (check == FieldCheck::Reserved) continue;
+        if (!spec.hsts.empty() && equalsLower(name, "strict-transport-security")) continue;
         out.append(name);
         out.append(": ");
-        out.append(value);
+        if (spec.https_host.empty() || !equalsLower(name, "location") ||
+            !appendHttpsLocation(out, value, spec.https_host)) {
+            out.append(value);
+        }
         out.append("\r\n");
     }
     out.append(spec.extra);

@@ -42,6 +42,11 @@ struct ResponseSpec {
     bool has_body = false;             // a body producer was given
     int version = 11;                  // the request's: 10 or 11
     bool close = false;                // the connection closes after this response
+    // Over TLS only. `hsts`: the Strict-Transport-Security value (the field is then ours, an
+    // extension's own is dropped). `https_host`: the request's host, for which a Location
+    // "http://HOST..." is written "https://HOST..." (see appendHttpsLocation).
+    std::string_view hsts;
+    std::string_view https_host;
 };
 
 // How the body is delimited; Close forces `close`.

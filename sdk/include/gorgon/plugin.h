@@ -130,7 +130,8 @@ typedef enum gorgon_conn_event {
     GORGON_CONN_EOF = 1,           /**< The peer closed its sending side. Output may still flow. */
     GORGON_CONN_READ_TIMEOUT = 2,  /**< Nothing arrived within the read timeout. */
     GORGON_CONN_WRITE_TIMEOUT = 3, /**< Output made no progress within the write timeout. */
-    GORGON_CONN_CONNECTED = 4      /**< (ABI 1.2) An outbound conn_connect completed. */
+    GORGON_CONN_CONNECTED = 4,     /**< (ABI 1.2) An outbound conn_connect completed. */
+    GORGON_CONN_TLS_READY = 5      /**< (ABI 1.2) The handshake conn_start_tls began succeeded. */
 } gorgon_conn_event;
 
 /** Why a connection ended, passed to on_close. */
@@ -178,6 +179,13 @@ typedef struct gorgon_conn_info {
     int64_t peer_uid;        /**< Unix sockets: the peer's uid (SO_PEERCRED); otherwise -1. */
     int64_t peer_gid;        /**< Unix sockets: the peer's gid; otherwise -1. */
     int64_t peer_pid;        /**< Unix sockets: the peer's pid; otherwise -1. */
+    /* ABI 1.2 (check struct_size before reading): TLS, once its handshake has completed. The
+     * strings are "" when there is none (no TLS, no SNI sent, no ALPN agreed). */
+    uint32_t tls;            /**< 1 when the connection is TLS (handshake done), else 0. */
+    const char* tls_version; /**< "TLSv1.3", "TLSv1.2". */
+    const char* tls_cipher;  /**< OpenSSL's name: "TLS_AES_128_GCM_SHA256". */
+    const char* tls_sni;     /**< The server name the client asked for. */
+    const char* tls_alpn;    /**< The application protocol agreed on: "http/1.1". */
 } gorgon_conn_info;
 
 /* ---- Protocols (what a server's listeners hand their connections to) ------------------------ */
@@ -304,6 +312,9 @@ typedef void (*gorgon_text_fn)(void* user, const char* text, size_t len);
 /** A plugin's own listener accepted `conn` (ABI 1.2). Set its callbacks before returning, or
  *  the host closes it. */
 typedef void (*gorgon_accept_fn)(void* user, gorgon_listener_id listener, gorgon_conn_id conn);
+
+/** Flags for conn_start_tls (ABI 1.2). */
+#define GORGON_TLS_REQUIRE_REUSE 1u /**< The handshake must resume `resume_from`'s session. */
 
 /** Flags for shutdown_request. */
 #define GORGON_SHUTDOWN_NOW 0u      /**< Close every connection and stop. */
@@ -550,6 +561,23 @@ typedef struct gorgon_host_api {
     /** Stops sending on `conn` once queued output is flushed (shutdown(SHUT_WR)); reading goes
      *  on, so a client sees EOF while its last bytes are still read (lingering close). */
     gorgon_status (*conn_shutdown_write)(gorgon_plugin* self, gorgon_conn_id conn);
+
+    /* -- TLS: in-band upgrades (STARTTLS, FTP's AUTH TLS) and data channels -- */
+    /** Upgrades `conn` to TLS as the server, with the certificates and settings of its server's
+     *  `tls:` block (GORGON_E_UNSUPPORTED without one). Output queued before the call (the
+     *  reply that announces the upgrade) is sent in plaintext first; input received but not yet
+     *  consumed is dropped, and nothing more is read until the handshake. Then on_event
+     *  receives GORGON_CONN_TLS_READY (conn_info tells what was negotiated), or the connection
+     *  closes with GORGON_CLOSE_ERROR if the handshake fails or times out. Bytes written after
+     *  the call are sent encrypted. No body may be queued (conn_send): GORGON_E_BUSY.
+     *  Works on accepted connections, on listen_open's and on conn_connect's (before or after
+     *  GORGON_CONN_CONNECTED); GORGON_E_INVAL on a connection that is TLS already.
+     *  `resume_from`: 0, or a TLS connection of the same plugin whose session cache and keys
+     *  are used; with GORGON_TLS_REQUIRE_REUSE the handshake must resume that connection's
+     *  session (as FTPS data channels must, vsftpd's require_ssl_reuse), else the connection
+     *  closes with GORGON_CLOSE_ERROR after it. */
+    gorgon_status (*conn_start_tls)(gorgon_plugin* self, gorgon_conn_id conn,
+                                    gorgon_conn_id resume_from, uint32_t flags);
 } gorgon_host_api;
 
 /** Nonzero when the host's table is long enough to hold `member`. */
