@@ -70,7 +70,7 @@ TEST_CASE("ftp command table") {
     CHECK(findCommand("XMKD")->cmd == Cmd::MKD);
     CHECK(findCommand("XRMD")->cmd == Cmd::RMD);
     CHECK(findCommand("XCUP")->cmd == Cmd::CDUP);
-    CHECK((findCommand("AUTH")->flags & kNotImplemented) != 0);
+    CHECK((findCommand("AUTH")->flags & kNotImplemented) == 0);
     CHECK((findCommand("SITE")->flags & kNotImplemented) != 0);
     CHECK((findCommand("RETR")->flags & kNeedsLogin) != 0);
     CHECK((findCommand("USER")->flags & kNeedsLogin) == 0);
@@ -132,4 +132,27 @@ TEST_CASE("ftp replies come from the table") {
     CHECK(replyCode(Reply::RnfrFirst) == 503);
     CHECK(replyCode(Reply::PortRefused) == 500);
     CHECK(replyCode(Reply::LowPortRefused) == 504);
+}
+
+TEST_CASE("ftps commands and replies (RFC 4217)") {
+    for (const char* verb : {"AUTH", "PBSZ", "PROT", "CCC"}) {
+        REQUIRE(findCommand(verb));
+        CHECK((findCommand(verb)->flags & kNotImplemented) == 0);
+        CHECK((findCommand(verb)->flags & kNeedsLogin) == 0);  // before login, by design
+    }
+    CHECK((findCommand("AUTH")->flags & kArgRequired) != 0);
+    CHECK((findCommand("CCC")->flags & kNoArg) != 0);
+    CHECK(formatReply(Reply::AuthOk) == "234 Proceed with negotiation.\r\n");
+    CHECK(formatReply(Reply::PbszOk) == "200 PBSZ=0\r\n");
+    CHECK(formatReply(Reply::ProtOk, "Private") == "200 PROT now Private.\r\n");
+    CHECK(replyCode(Reply::AuthFirst) == 503);
+    CHECK(replyCode(Reply::PbszFirst) == 503);
+    CHECK(replyCode(Reply::AuthUnknown) == 504);
+    CHECK(replyCode(Reply::ProtUnsupported) == 536);
+    CHECK(replyCode(Reply::ProtPolicy) == 534);
+    CHECK(replyCode(Reply::CccRefused) == 533);
+    CHECK(replyCode(Reply::TlsRequired) == 530);
+    CHECK(replyCode(Reply::DataNeedsProt) == 521);
+    CHECK(replyCode(Reply::DataTlsFailed) == 425);
+    CHECK(replyCode(Reply::AuthNotAvailable) == 502);
 }

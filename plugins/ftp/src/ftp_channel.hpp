@@ -1,8 +1,7 @@
 // The one place where FTP moves bytes on a connection, control or data. Everything above it
-// (commands, replies, transfers) calls only these members, so that TLS (AUTH TLS and PROT P,
-// RFC 4217, a later issue) can be slotted in underneath: the host owns TLS sessions and will
-// upgrade a connection in place, and this class is where the upgrade call and any per-record
-// difference will live, with no change to the protocol code.
+// (commands, replies, transfers) calls only these members. TLS (AUTH TLS and PROT P, RFC 4217)
+// sits underneath: the host owns TLS sessions and upgrades a connection in place (startTls),
+// after which the same calls carry plaintext through the encrypted connection.
 #pragma once
 
 #include <gorgon/plugin.hpp>
@@ -57,6 +56,13 @@ class Channel {
     }
     gorgon_status setTimeouts(std::uint64_t read_ms, std::uint64_t write_ms) const noexcept {
         return host_.api()->conn_set_timeouts(host_.self(), id_, read_ms, write_ms);
+    }
+    // Upgrades the connection to TLS as the server (RFC 4217): output written before the call
+    // leaves in plaintext, GORGON_CONN_TLS_READY follows the handshake. `resume_from` and
+    // `flags` as conn_start_tls (data connections must resume the control connection's session).
+    gorgon_status startTls(gorgon_conn_id resume_from, std::uint32_t flags) const noexcept {
+        if (!GORGON_HOST_HAS(host_.api(), conn_start_tls)) return GORGON_E_UNSUPPORTED;
+        return host_.api()->conn_start_tls(host_.self(), id_, resume_from, flags);
     }
     [[nodiscard]] std::optional<gorgon_conn_info> info() const noexcept {
         gorgon_conn_info out{};

@@ -139,7 +139,10 @@ void Session::dataAccepted(gorgon_listener_id listener, gorgon_conn_id conn) {
     // Nothing is read until a transfer wants it: a client cannot make us buffer an upload
     // nobody asked for.
     link_->channel().pauseReading(true);
-    if (transfer_ && !transfer_->flowing) beginFlow();
+    // PROT P: the client starts its handshake as soon as it is connected (the handshake goes
+    // on while reading is paused).
+    if (!secureLink()) return;
+    linkReady();
 }
 
 void Session::closeListener() noexcept {
@@ -226,7 +229,7 @@ void Session::cmdEprt(const CommandLine& cmd) {
 
 void Session::linkConnected(DataLink& link) {
     if (&link != link_) return;
-    if (transfer_ && !transfer_->flowing) beginFlow();
+    linkReady();
 }
 
 void Session::linkReadable(DataLink& link) {
@@ -239,6 +242,9 @@ void Session::linkDrained(DataLink&) {}
 void Session::linkEvent(DataLink& link, gorgon_conn_event event) {
     if (&link != link_) return;
     switch (event) {
+        case GORGON_CONN_TLS_READY:
+            linkReady();
+            break;
         case GORGON_CONN_EOF:
             // The end of an upload (stream mode: the sender closes). A download's client may
             // shut its side at any time: nothing to do then.
@@ -265,7 +271,13 @@ void Session::linkClosed(DataLink& link, gorgon_close_reason reason) {
     link_ = nullptr;
     setup_ = DataSetup::None;
     if (!transfer_) return;
-    if (!transfer_->flowing) {
+    if (link.tlsStarted() && !link.tlsReady()) {
+        // The host closes a data connection whose handshake failed, or did not resume the
+        // control connection's session (another client's connection, or one that forgot).
+        host().warn("the TLS handshake of a data connection of " + peer_host_ +
+                    " failed (it must resume the control connection's TLS session)");
+        finishTransfer(false, Reply::DataTlsFailed);
+    } else if (!transfer_->flowing) {
         finishTransfer(false, Reply::CantOpenData);  // never connected, or gone before use
     } else if (transfer_->outbound()) {
         // A download is complete when everything was flushed and the link closed itself.

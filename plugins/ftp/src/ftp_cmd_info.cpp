@@ -25,9 +25,12 @@ void Session::cmdSyst() {
 void Session::cmdFeat() {
     // RFC 2389: one feature a line, each starting with a space.
     std::string body;
+    if (tls_available_) body += " AUTH TLS\r\n";
     body += " EPRT\r\n EPSV\r\n MDTM\r\n MLST ";
     body += factList(facts_);
-    body += "\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n UTF8\r\n";
+    body += "\r\n PASV\r\n";
+    if (tls_available_) body += " PBSZ\r\n PROT\r\n";
+    body += " REST STREAM\r\n SIZE\r\n TVFS\r\n UTF8\r\n";
     replyLines(Reply::Features, "Features:", body, "End");
 }
 

@@ -39,6 +39,12 @@ void Session::cmdUser(const CommandLine& cmd) {
         return;
     }
     const FtpConfig& c = shared_->config;
+    // tls.require_login: no name (and so no password) crosses the network in cleartext.
+    if (c.tls.require_login && !control_tls_ &&
+        !(c.tls.anonymous_exempt && isAnonymousName(cmd.arg))) {
+        reply(Reply::TlsRequired);
+        return;
+    }
     // Virtual users cannot be called so; a real user may (a system account "ftp").
     if (isAnonymousName(cmd.arg) && !c.anonymous.enabled && !c.real_users.enabled) {
         reply(Reply::NoAnonymous);
@@ -52,6 +58,10 @@ void Session::cmdUser(const CommandLine& cmd) {
 void Session::cmdPass(const CommandLine& cmd) {
     if (access_ != Access::None) {
         reply(Reply::AlreadyLoggedIn);
+        return;
+    }
+    if (shared_->config.tls.require_login && !control_tls_ && !tlsExempt()) {
+        reply(Reply::TlsRequired);
         return;
     }
     if (!have_user_) {

@@ -28,12 +28,14 @@ constexpr const char* kKeys[] = {"banner",
                                  "xferlog",
                                  "file_mode",
                                  "dir_mode",
+                                 "tls",
                                  nullptr};
 constexpr const char* kAnonymousKeys[] = {"enabled", "root", "upload_dir", "user", nullptr};
 constexpr const char* kVirtualKeys[] = {"file", "root", "write", "user", nullptr};
 constexpr const char* kRealKeys[] = {"enabled", "root", "write", "allow_root", "deny", nullptr};
 constexpr const char* kPassiveKeys[] = {"enabled", "ports", "address", nullptr};
 constexpr const char* kTimeoutKeys[] = {"login", "idle", "data", "connect", "write", nullptr};
+constexpr const char* kTlsKeys[] = {"require_login", "require_data", "anonymous_exempt", nullptr};
 constexpr const char* kLockoutKeys[] = {"failures", "window", "duration", nullptr};
 
 bool printable(const std::string& s) {
@@ -174,6 +176,14 @@ void parseLockout(Host host, const Config& node, FtpConfig& out) {
     out.lockout_ms = node["duration"].durationMs(out.lockout_ms);
 }
 
+void parseTls(Host host, const Config& node, TlsPolicy& out) {
+    requireMap(node, "TLS policy settings");
+    node.allowKeys(host, kTlsKeys);
+    out.require_login = node["require_login"].boolean(false);
+    out.require_data = node["require_data"].boolean(false);
+    out.anonymous_exempt = node["anonymous_exempt"].boolean(false);
+}
+
 }  // namespace
 
 FtpConfig parseFtpConfig(Host host, const Config& config) {
@@ -219,6 +229,7 @@ FtpConfig parseFtpConfig(Host host, const Config& config) {
     if (const Config x = config["xferlog"]; x.present()) out.xferlog = path(x);
     out.file_mode = mode(config["file_mode"], out.file_mode);
     out.dir_mode = mode(config["dir_mode"], out.dir_mode);
+    if (const Config t = config["tls"]; t.present()) parseTls(host, t, out.tls);
     return out;
 }
 

@@ -36,6 +36,14 @@ struct RealConfig {
     std::vector<std::string> deny;
 };
 
+// RFC 4217 policy (the `tls:` key of the ftp settings; the certificates are the server's own
+// `tls:` block, which the host reads).
+struct TlsPolicy {
+    bool require_login = false;     // USER and PASS only after AUTH TLS (530)
+    bool require_data = false;      // transfers only with PROT P (PROT C 534, transfers 521)
+    bool anonymous_exempt = false;  // anonymous sessions may do without either
+};
+
 struct FtpConfig {
     std::string banner = "Gorgon FTP server ready.";
     AnonymousConfig anonymous;
@@ -66,6 +74,7 @@ struct FtpConfig {
     std::string xferlog;  // empty: no transfer log
     std::uint32_t file_mode = 0644;
     std::uint32_t dir_mode = 0755;
+    TlsPolicy tls;
 };
 
 [[nodiscard]] FtpConfig parseFtpConfig(Host host, const Config& config);

@@ -52,6 +52,12 @@ DataLink* DataLink::connect(Host host, gorgon_conn_id related, const char* addre
     return link.release();  // owned by its connection: freed in onClose
 }
 
+gorgon_status DataLink::startTls(gorgon_conn_id control) noexcept {
+    const gorgon_status s = channel_.startTls(control, GORGON_TLS_REQUIRE_REUSE);
+    if (s == GORGON_OK) tls_started_ = true;
+    return s;
+}
+
 void DataLink::detach() noexcept {
     owner_ = nullptr;
     channel_.close(GORGON_CLOSE_NOW);
@@ -85,6 +91,7 @@ void DataLink::onEvent(void* user, gorgon_conn_id, gorgon_conn_event event) noex
     auto* link = static_cast<DataLink*>(user);
     if (event == GORGON_CONN_CONNECTED) link->connected_ = true;
     if (event == GORGON_CONN_EOF) link->eof_ = true;
+    if (event == GORGON_CONN_TLS_READY) link->tls_ready_ = true;
     if (link->owner_ == nullptr) {
         link->channel_.close(GORGON_CLOSE_NOW);
         return;

@@ -45,6 +45,15 @@ class DataLink {
     [[nodiscard]] const Channel& channel() const noexcept { return channel_; }
     [[nodiscard]] bool connected() const noexcept { return connected_; }
     [[nodiscard]] bool eof() const noexcept { return eof_; }
+    // PROT P: TLS as the server, resuming the control connection's session (RFC 4217 10, as
+    // vsftpd's require_ssl_reuse): a handshake that does not resume it closes the connection.
+    gorgon_status startTls(gorgon_conn_id control) noexcept;
+    [[nodiscard]] bool tlsStarted() const noexcept { return tls_started_; }
+    [[nodiscard]] bool tlsReady() const noexcept { return tls_ready_; }
+    // Connected, and through its TLS handshake if it has one: data may flow.
+    [[nodiscard]] bool ready() const noexcept {
+        return connected_ && (!tls_started_ || tls_ready_);
+    }
     // The session is going: no more calls to it. The connection is closed now.
     void detach() noexcept;
 
@@ -62,6 +71,8 @@ class DataLink {
     DataLinkOwner* owner_;
     bool connected_ = false;
     bool eof_ = false;
+    bool tls_started_ = false;
+    bool tls_ready_ = false;
 };
 
 }  // namespace gorgon::ftp

@@ -110,6 +110,22 @@ enum class Reply : std::uint8_t {
     FileExists,          // 553 File exists; overwriting is not allowed here.
     BadRest,             // 554 Restart offset beyond the end of the file.
     OptsUnknown,         // 501 Option not understood.
+    // RFC 4217 (FTPS), kept together
+    AuthOk,           // 234 Proceed with negotiation.
+    PbszOk,           // 200 PBSZ=0
+    ProtOk,           // 200 PROT now {}.
+    AuthFirst,        // 503 Use AUTH TLS first.
+    PbszFirst,        // 503 PBSZ required first.
+    AlreadyTls,       // 503 Already using TLS.
+    AuthUnknown,      // 504 Security mechanism not understood; use AUTH TLS.
+    ProtUnknown,      // 504 PROT level not understood.
+    ProtUnsupported,  // 536 Requested PROT level not supported by mechanism.
+    ProtPolicy,       // 534 PROT C refused: data connections must be encrypted.
+    CccRefused,       // 533 CCC refused: the control connection stays encrypted.
+    TlsRequired,      // 530 TLS required: use AUTH TLS before logging in.
+    DataNeedsProt,    // 521 Data connection cannot be opened with this PROT setting: use PROT P.
+    DataTlsFailed,    // 425 TLS on the data connection failed; it must resume the control ...
+    AuthFailed,       // 431 Unable to start TLS.
     Count,
 };
 

@@ -31,6 +31,7 @@ void Session::start(std::string_view peer_host) {
     if (auto info = control_.info(); info && info->local != nullptr) {
         local_host_ = std::string(hostOf(info->local));
     }
+    probeTls();
     const FtpConfig& c = shared_->config;
     control_.setTimeouts(c.idle_timeout_ms, c.write_timeout_ms);
     if (c.login_timeout_ms != 0) {
@@ -104,7 +105,7 @@ void Session::processInput() {
         bool& flag;
         ~Leave() { flag = false; }
     } leave{in_input_};
-    while (!closing_ && !paused_) {
+    while (!closing_ && !paused_ && !tls_pending_) {
         if (discarding_) {
             discardOverlong();
             if (discarding_) return;
@@ -190,8 +191,21 @@ void Session::dispatch(const CommandSpec& spec, const CommandLine& cmd) {
     }
 
     if ((spec.flags & kNotImplemented) != 0) {
-        reply(spec.cmd == Cmd::AUTH ? Reply::AuthNotAvailable : Reply::NotImplemented);
+        reply(Reply::NotImplemented);
         return;
+    }
+    // Without a `tls:` block on the server, RFC 4217 is not there at all.
+    if (!tls_available_) {
+        switch (spec.cmd) {
+            case Cmd::AUTH:
+                return reply(Reply::AuthNotAvailable);
+            case Cmd::PBSZ:
+            case Cmd::PROT:
+            case Cmd::CCC:
+                return reply(Reply::NotImplemented);
+            default:
+                break;
+        }
     }
     if ((spec.flags & kNeedsLogin) != 0 && access_ == Access::None) {
         reply(Reply::NotLoggedIn);
@@ -283,6 +297,17 @@ void Session::dispatch(const CommandSpec& spec, const CommandLine& cmd) {
             return cmdList(cmd, TransferKind::Mlsd);
         case Cmd::ABOR:
             return cmdAbor();
+        case Cmd::AUTH:
+            return cmdAuth(cmd);
+        case Cmd::PBSZ:
+            return cmdPbsz(cmd);
+        case Cmd::PROT:
+            return cmdProt(cmd);
+        case Cmd::CCC:
+            // RFC 4217 12.3: a server may refuse to drop protection; this one always does
+            // (a cleartext control connection after TLS helps only NAT helpers, and lets an
+            // attacker inject commands).
+            return reply(Reply::CccRefused);
         default:
             reply(Reply::NotImplemented);
             return;
@@ -376,6 +401,9 @@ void Session::onEvent(gorgon_conn_event event) {
         case GORGON_CONN_WRITE_TIMEOUT:
             closing_ = true;
             control_.close(GORGON_CLOSE_NOW);
+            break;
+        case GORGON_CONN_TLS_READY:
+            controlTlsReady();
             break;
         default:
             break;

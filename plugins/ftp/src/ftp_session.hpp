@@ -2,7 +2,8 @@
 // settings, the data connection set-up and at most one transfer at a time. The code is split
 // by job: ftp_session.cpp (lifecycle, input, dispatch, replies), ftp_cmd_login.cpp (USER, PASS),
 // ftp_cmd_info.cpp (commands that only talk), ftp_cmd_files.cpp (commands that act on one path),
-// ftp_cmd_data.cpp (PASV, EPSV, PORT, EPRT and the data connection's events), ftp_transfer.cpp
+// ftp_cmd_data.cpp (PASV, EPSV, PORT, EPRT and the data connection's events), ftp_cmd_tls.cpp
+// (AUTH TLS, PBSZ, PROT: RFC 4217), ftp_transfer.cpp
 // (RETR, STOR, APPE, STOU, LIST, NLST, MLSD, ABOR).
 #pragma once
 
@@ -116,6 +117,20 @@ class Session : public ConnHandler, public DataLinkOwner {
     void loginFailed();
     void loginTimedOut();
 
+    // ---- ftp_cmd_tls.cpp (RFC 4217) ----
+    void probeTls();
+    void cmdAuth(const CommandLine& cmd);
+    void cmdPbsz(const CommandLine& cmd);
+    void cmdProt(const CommandLine& cmd);
+    void controlTlsReady();
+    // May a transfer start with the current PROT? Replies 521 and returns false if not.
+    bool dataProtectionOk();
+    [[nodiscard]] bool tlsExempt() const noexcept;
+    // Starts TLS on the data connection (PROT P); false (the transfer ended) if it cannot.
+    bool secureLink();
+    // Begins the waiting transfer once the data connection is connected (and through TLS).
+    void linkReady();
+
     // ---- ftp_cmd_info.cpp ----
     void cmdSyst();
     void cmdFeat();
@@ -215,6 +230,13 @@ class Session : public ConnHandler, public DataLinkOwner {
     Timer accept_timer_;
 
     std::unique_ptr<Transfer> transfer_;
+
+    // TLS (RFC 4217)
+    bool tls_available_ = false;  // the server has a `tls:` block
+    bool control_tls_ = false;    // the control connection is encrypted
+    bool tls_pending_ = false;    // AUTH TLS answered, handshake under way: read nothing
+    bool pbsz_ = false;           // PBSZ 0 given after AUTH
+    bool prot_private_ = false;   // PROT P: data connections over TLS
 
     bool paused_ = false;      // waiting (failed-login delay): read no commands
     bool closing_ = false;     // the last reply is on its way

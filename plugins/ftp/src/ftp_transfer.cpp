@@ -117,6 +117,7 @@ void Session::cmdRetr(const CommandLine& cmd) {
         reply(Reply::UsePasvFirst);
         return;
     }
+    if (!dataProtectionOk()) return;
     int raw = -1;
     if (gorgon_status s = fs_->openRead(*p, raw); s != GORGON_OK) {
         reply(openFailure(s));
@@ -181,6 +182,7 @@ void Session::cmdStore(const CommandLine& cmd, TransferKind kind) {
         reply(Reply::UsePasvFirst);
         return;
     }
+    if (!dataProtectionOk()) return;
     if (!fs_->writable(target)) {
         reply(Reply::PermissionDenied);
         return;
@@ -383,6 +385,7 @@ void Session::cmdList(const CommandLine& cmd, TransferKind kind) {
         reply(Reply::UsePasvFirst);
         return;
     }
+    if (!dataProtectionOk()) return;
     ListingBody body;
     std::size_t truncated_at = 0;
     if (auto failure =
@@ -456,7 +459,7 @@ void Session::startTransfer(std::unique_ptr<Transfer> t, Reply opening, std::str
     if (closing_) return;
     if (setup_ == DataSetup::Passive) {
         if (link_ != nullptr) {
-            beginFlow();
+            linkReady();
         } else {
             accept_timer_.start(host(), shared_->config.connect_timeout_ms, false,
                                 [this] { acceptTimedOut(); });
@@ -470,7 +473,10 @@ void Session::startTransfer(std::unique_ptr<Transfer> t, Reply opening, std::str
         host().warn("cannot connect to " + active_.host + ":" + std::to_string(active_.port) +
                     " for " + peer_host_ + " (status " + std::to_string(status) + ")");
         finishTransfer(false, Reply::CantOpenData);
+        return;
     }
+    // PROT P: TLS as the server at once (the host handshakes once connected).
+    secureLink();
 }
 
 void Session::acceptTimedOut() {
