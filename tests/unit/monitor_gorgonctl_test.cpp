@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -82,6 +83,41 @@ TEST_CASE("gorgonctl exit codes follow the reply codes") {
     CHECK(exitCodeFor(422) == kExitFailed);
     CHECK(exitCodeFor(500) == kExitFailed);
     CHECK(exitCodeFor(530) == kExitAuth);
+    CHECK(exitCodeFor(534) == kExitTls);
+}
+
+TEST_CASE("gorgonctl options: TLS, CA file, server name and pins") {
+    const std::string hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    std::string colons;
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        colons += (i > 0 ? ":" : "") + hex.substr(i, 2);
+    }
+    CHECK(parsePin("sha256:" + hex) == hex);
+    CHECK(parsePin(hex) == hex);
+    CHECK(parsePin("sha256:" + colons) == hex);
+    std::string upper = colons;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    CHECK(parsePin("SHA256:" + upper) == hex);
+    CHECK_FALSE(parsePin("sha256:" + hex.substr(2)));
+    CHECK_FALSE(parsePin("sha256:" + hex + "00"));
+    CHECK_FALSE(parsePin("sha256:" + colons.substr(1)));
+    CHECK_FALSE(parsePin("md5:" + hex));
+    CHECK_FALSE(parsePin("sha256:" + hex.substr(1) + "g"));
+
+    Options o = parse({"-H", "h", "-p", "1", "--tls", "status"});
+    CHECK(o.tls);
+    CHECK(o.pins.empty());
+    o = parse({"-H", "h", "-p", "1", "--ca-file=/ca.pem", "--server-name", "m.test", "--pin",
+               "sha256:" + colons, "--pin", hex, "status"});
+    CHECK(o.tls);  // implied
+    CHECK(o.ca_file == "/ca.pem");
+    CHECK(o.server_name == "m.test");
+    CHECK(o.pins == std::vector<std::string>{hex, hex});
+    CHECK(refusal({"--tls", "status"}).find("TCP") != std::string::npos);
+    CHECK_FALSE(refusal({"-s", "/x", "--ca-file", "/ca.pem"}).empty());
+    CHECK_FALSE(refusal({"-H", "h", "-p", "1", "--pin", "sha256:12"}).empty());
+    CHECK_FALSE(refusal({"-H", "h", "-p", "1", "--ca-file="}).empty());
+    CHECK_FALSE(refusal({"-H", "h", "-p", "1", "--server-name"}).empty());
 }
 
 TEST_CASE("gorgonctl editor: keys edit the line") {

@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+struct ssl_st;
+struct ssl_ctx_st;
 
 namespace gorgonctl {
 
@@ -25,10 +29,20 @@ struct Message {
     std::string body;
 };
 
+// TLS over TCP: the server's certificate is verified after the handshake, before anything is
+// read or sent over it.
+struct TlsSettings {
+    bool enabled = false;
+    std::string ca_file;            // empty: the system's CAs, unless pins are given
+    std::string server_name;        // SNI and the name verified; empty: the host
+    std::vector<std::string> pins;  // SHA-256 of the certificate's DER, 64 lower-case hex digits
+};
+
 struct Endpoint {
     std::string socket;  // a Unix socket path, or empty for TCP
     std::string host;
     std::uint16_t port = 0;
+    TlsSettings tls;
     [[nodiscard]] std::string describe() const;
 };
 
@@ -58,12 +72,20 @@ class Client {
 
   private:
     void connectSocket(const Endpoint& endpoint, double timeout_s);
+    void startTls(const Endpoint& endpoint, double timeout_s);
+    // Waits until fd_ is ready for `events`; false on timeout.
+    bool waitFor(short events, int timeout_ms);
+    // Reads what has arrived without waiting: 1 when bytes were added to in_, 0 at the end of
+    // the stream, -1 when there is nothing yet (wait for `wait_events`). Throws ClientError.
+    int readSome(short& wait_events, const char* what);
     void sendAll(const std::string& data);
     Message readMessage();
     std::string readLine(std::size_t max);
     void fill(const char* what);
 
     int fd_ = -1;
+    ssl_ctx_st* ctx_ = nullptr;  // TLS only
+    ssl_st* ssl_ = nullptr;
     bool login_required_ = false;
     double reply_timeout_s_ = 30;
     std::string in_;  // bytes read but not yet consumed

@@ -16,6 +16,10 @@ Endpoint resolveEndpoint(const Options& o, const char* env_monitor) {
     if (!o.host.empty()) {
         ep.host = o.host;
         ep.port = o.port;
+        ep.tls.enabled = o.tls;
+        ep.tls.ca_file = o.ca_file;
+        ep.tls.server_name = o.server_name;
+        ep.tls.pins = o.pins;
         return ep;
     }
     if (!o.socket.empty()) {

@@ -11,6 +11,8 @@ inline constexpr int kExitConnect = 3;    // no socket, refused, timeout, server
 inline constexpr int kExitAuth = 4;       // login failed, locked out, no secret (530)
 inline constexpr int kExitProtocol = 5;   // malformed reply, wrong version, reply timeout, lost
 inline constexpr int kExitForbidden = 6;  // the access list does not allow it (403)
+inline constexpr int kExitTls = 7;        // TLS handshake or certificate verification failed,
+                                          // or the server requires TLS (534)
 
 // The exit code for a reply code.
 [[nodiscard]] constexpr int exitCodeFor(int reply_code) noexcept {
@@ -25,6 +27,8 @@ inline constexpr int kExitForbidden = 6;  // the access list does not allow it (
             return kExitConnect;
         case 530:
             return kExitAuth;
+        case 534:
+            return kExitTls;
         default:
             return kExitFailed;
     }

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <string_view>
 
 namespace gorgonctl {
 
@@ -28,6 +29,33 @@ std::optional<std::uint16_t> parsePort(const std::string& text) {
 }
 
 }  // namespace
+
+std::optional<std::string> parsePin(const std::string& text) {
+    std::string_view t(text);
+    if (t.size() > 7 && (t.substr(0, 7) == "sha256:" || t.substr(0, 7) == "SHA256:")) {
+        t.remove_prefix(7);
+    }
+    std::string hex;
+    const bool colons = t.find(':') != std::string_view::npos;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const char c = t[i];
+        if (colons && i % 3 == 2) {
+            if (c != ':') return std::nullopt;
+            continue;
+        }
+        if (c >= '0' && c <= '9') {
+            hex += c;
+        } else if (c >= 'a' && c <= 'f') {
+            hex += c;
+        } else if (c >= 'A' && c <= 'F') {
+            hex += static_cast<char>(c - 'A' + 'a');
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (hex.size() != 64 || (colons && t.size() != 64 + 31)) return std::nullopt;
+    return hex;
+}
 
 ParsedOptions parseOptions(const std::vector<std::string>& args) {
     Options o;
@@ -86,6 +114,34 @@ ParsedOptions parseOptions(const std::vector<std::string>& args) {
             o.port = *port;
         } else if (is(a, "--secret-file")) {
             if (!value(a, "--secret-file", o.secret_file)) return out;
+        } else if (a == "--tls") {
+            o.tls = true;
+        } else if (is(a, "--ca-file")) {
+            if (!value(a, "--ca-file", o.ca_file)) return out;
+            if (o.ca_file.empty()) {
+                out.error = "--ca-file needs a file";
+                return out;
+            }
+            o.tls = true;
+        } else if (is(a, "--server-name")) {
+            if (!value(a, "--server-name", o.server_name)) return out;
+            if (o.server_name.empty()) {
+                out.error = "--server-name needs a host name";
+                return out;
+            }
+            o.tls = true;
+        } else if (is(a, "--pin")) {
+            if (!value(a, "--pin", v)) return out;
+            const auto pin = parsePin(v);
+            if (!pin) {
+                out.error =
+                    "--pin must be sha256: and 64 hex digits (colons between pairs "
+                    "allowed), not \"" +
+                    v + "\"";
+                return out;
+            }
+            o.pins.push_back(*pin);
+            o.tls = true;
         } else if (a == "-t" || is(a, "--timeout")) {
             if (!value(a, a == "-t" ? "-t" : "--timeout", v)) return out;
             const auto s = parseSeconds(v);
@@ -125,6 +181,10 @@ ParsedOptions parseOptions(const std::vector<std::string>& args) {
         out.error = "--secret-file is for TCP (--host and --port)";
         return out;
     }
+    if (o.tls && o.host.empty()) {
+        out.error = "TLS (--tls, --ca-file, --pin, --server-name) is for TCP (--host and --port)";
+        return out;
+    }
     out.options = std::move(o);
     return out;
 }
@@ -142,6 +202,16 @@ Options:
   -H, --host HOST            connect over TCP instead (with --port)
   -p, --port PORT
       --secret-file FILE     the TCP login secret (mode 0600); otherwise it is asked for
+      --tls                  TLS over --host/--port (TLS 1.2 at least); the server's
+                             certificate is verified before the login is answered:
+                             against the system's CAs unless --ca-file or --pin is given
+      --ca-file FILE         verify the certificate chain against these CAs (PEM), and
+                             its name against --server-name, else --host (implies --tls)
+      --server-name NAME     the name sent as SNI and verified (implies --tls)
+      --pin sha256:HEX       accept only a certificate whose DER has this SHA-256 (as
+                             `openssl x509 -noout -fingerprint -sha256` prints it, or
+                             plain hex); repeatable; without --ca-file no CA check is
+                             made; with it, both must pass (implies --tls)
   -j, --json                 JSON output
   -t, --timeout SECONDS      how long to wait for each reply (default 30)
       --connect-timeout SECONDS  how long to wait to connect (default 5)
@@ -152,7 +222,8 @@ connections [SERVER], config show|check [FILE]|reload, log level [LEVEL], stats,
 shutdown [--graceful]. `gorgonctl help` asks the server for details.
 
 Exit status: 0 ok, 1 the command failed, 2 usage, 3 cannot connect, 4 authentication
-failed, 5 protocol error or timeout, 6 not allowed by the access list.
+failed, 5 protocol error or timeout, 6 not allowed by the access list, 7 TLS failed (the
+handshake, the certificate's verification or pin, or the server requires TLS).
 )";
 }
 

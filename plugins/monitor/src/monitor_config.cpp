@@ -12,9 +12,10 @@ namespace gorgon::monitor {
 namespace {
 
 constexpr const char* kKeys[] = {
-    "access",       "secret_file",    "secret_commands", "max_clients",   "max_line",
-    "max_args",     "idle_timeout",   "login_timeout",   "write_timeout", "output_limit",
-    "max_failures", "failure_window", "failure_delay",   "lockout",       nullptr};
+    "access",        "secret_file",  "secret_commands", "max_clients",
+    "max_line",      "max_args",     "idle_timeout",    "login_timeout",
+    "write_timeout", "output_limit", "max_failures",    "failure_window",
+    "failure_delay", "lockout",      "require_tls",     nullptr};
 constexpr const char* kAccessKeys[] = {"users", "groups", "commands", nullptr};
 
 constexpr std::uint64_t kMaxDuration = std::uint64_t{7} * 24 * 3600 * 1000;
@@ -155,6 +156,7 @@ MonitorConfig parseMonitorConfig(Host host, const Config& config) {
         if (!secret_file.present()) secret_commands.fail("has no effect without secret_file");
         out.secret_permissions = parsePermissions(secret_commands);
     }
+    out.require_tls = config["require_tls"].boolean(false);
 
     out.max_clients = static_cast<std::uint32_t>(config["max_clients"].integer(16, 1, 1024));
     out.max_line = sizeBetween(config["max_line"], out.max_line, 256, 65536);

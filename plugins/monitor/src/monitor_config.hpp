@@ -24,6 +24,8 @@ struct MonitorConfig {
     std::string secret_file;
     std::string secret;  // wiped when the server closes
     PermissionSet secret_permissions = kPermAll;
+    // Refuse TCP connections that are not TLS (the server's `tls:` block) with 534.
+    bool require_tls = false;
 
     std::uint32_t max_clients = 16;
     std::size_t max_line = 4096;

@@ -42,6 +42,7 @@ enum ReplyCode : int {
     kInvalid = 422,      // a configuration that does not validate
     kFailed = 500,       // the host tried and failed (load, reload, ...)
     kAuthFailed = 530,
+    kTlsRequired = 534,  // require_tls: a plaintext TCP connection is refused
 };
 
 // A status line's TEXT made safe: control bytes become '?', and it is cut to kMaxStatusText

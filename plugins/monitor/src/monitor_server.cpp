@@ -51,10 +51,14 @@ void MonitorServer::checkListeners(const Config& config) const {
                 config.fail("server " + name_ + " listens on TCP address " + address +
                             " but has no secret_file: a TCP monitor needs one for its logins");
             }
-            if (!isLoopbackAddress(address)) {
+            // The server's `tls:` block is not visible here (only on each connection): with
+            // require_tls nothing can cross in plaintext; otherwise say what the risk is, and the
+            // first plaintext connection on such an address is warned about again.
+            if (!isLoopbackAddress(address) && !config_.require_tls) {
                 host_.warn("monitor server " + name_ + " listens on " + address +
-                           ", which is not a loopback address: logins are challenge-response, "
-                           "but commands and replies cross the network unencrypted (no TLS yet)");
+                           ", which is not a loopback address: unless the server has a tls: "
+                           "block, commands and replies cross the network unencrypted (logins "
+                           "are challenge-response; require_tls: true refuses plaintext)");
             }
         }
     }

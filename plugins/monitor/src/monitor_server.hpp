@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_set>
+#include <utility>
 
 namespace gorgon::monitor {
 
@@ -35,6 +36,11 @@ class MonitorServer {
     [[nodiscard]] MonitorPlugin* owner() const noexcept { return owner_; }
     [[nodiscard]] LockoutTable& lockout() noexcept { return lockout_; }
     [[nodiscard]] bool tcpEnabled() const noexcept { return !config_.secret.empty(); }
+    // True the first time only: a plaintext TCP connection on a non-loopback address is warned
+    // about once per server (the plugin cannot see the server's `tls:` block, only connections).
+    [[nodiscard]] bool firstPlaintextWarning() noexcept {
+        return !std::exchange(warned_plaintext_, true);
+    }
 
     // What a Unix-socket caller may do: the access list, or root and the user gorgon runs as.
     [[nodiscard]] PermissionSet unixPermissions(std::uint32_t uid, std::uint32_t gid) const;
@@ -55,6 +61,7 @@ class MonitorServer {
     std::string name_;
     MonitorConfig config_;
     LockoutTable lockout_;
+    bool warned_plaintext_ = false;
     std::unordered_set<Session*> sessions_;
 };
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -86,7 +87,28 @@ void Session::start() {
     }
 
     peer_host_ = info->peer_host != nullptr ? info->peer_host : "";
-    who_ = "tcp " + sanitize(info->peer != nullptr ? info->peer : "?");
+    // ABI 1.2 appended the TLS fields: an older host leaves them zero (plaintext).
+    const bool tls =
+        info->struct_size >= offsetof(gorgon_conn_info, tls) + sizeof info->tls && info->tls != 0;
+    if (tls) {
+        tls_ = sanitize(info->tls_version != nullptr ? info->tls_version : "") + " " +
+               sanitize(info->tls_cipher != nullptr ? info->tls_cipher : "");
+    }
+    who_ = std::string(tls ? "tls " : "tcp ") + sanitize(info->peer != nullptr ? info->peer : "?");
+    if (!tls && server_->config().require_tls) {
+        plugin_.count(Counter::Refused);
+        host().warn("monitor " + server_->name() + ": refused " + who_ +
+                    ": plaintext TCP, and require_tls is set (give the server a tls: block)");
+        refuse(kTlsRequired, "this monitor requires TLS; connect with TLS (gorgonctl --tls)");
+        return;
+    }
+    if (!tls && info->local != nullptr && !isLoopbackAddress(info->local) &&
+        server_->firstPlaintextWarning()) {
+        host().warn("monitor " + server_->name() + ": plaintext TCP connection from " + who_ +
+                    " on " + sanitize(info->local) +
+                    ", not a loopback address: its commands and replies are not encrypted "
+                    "(give the server a tls: block; warned once)");
+    }
     if (!server_->tcpEnabled()) {
         host().error("monitor " + server_->name() + ": TCP connection from " + who_ +
                      " refused: the server has no secret_file");
@@ -219,7 +241,8 @@ void Session::handleLogin(std::string_view line) {
         state_ = State::Ready;
         conn().setTimeouts(idle_timeout_ms_, write_timeout_ms_);
         host().info("audit: " + who_ + " on " + server_->name() + ": login -> " +
-                    std::to_string(kLoggedIn) + " logged in");
+                    std::to_string(kLoggedIn) + " logged in" +
+                    (tls_.empty() ? std::string() : " (" + tls_ + ")"));
         send(Reply{kLoggedIn, "logged in", {}, false});
         return;
     }

@@ -61,6 +61,7 @@ class Session final : public ConnHandler {
     State state_ = State::Ready;
     std::string who_;        // for audit lines: "uid=1000(alice) gid=1000 pid=42" or "tcp ADDR"
     std::string peer_host_;  // TCP: the address failed logins are counted against
+    std::string tls_;        // TLS: "TLSv1.3 TLS_AES_256_GCM_SHA384", else empty
     PermissionSet granted_ = kPermNone;
     std::string nonce_;    // TCP: the challenge, hex; emptied by the first answer
     bool paused_ = false;  // reading stopped while output above the limit drains
