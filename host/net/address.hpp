@@ -15,7 +15,7 @@ struct ListenAddress {
     std::string text;  // as configured
     sockaddr_storage addr{};
     socklen_t len = 0;
-    std::string unix_path;  // non-empty for Unix sockets
+    std::string unix_path;      // non-empty for Unix sockets
     uint32_t unix_mode = 0600;  // permission bits of a Unix socket's file
 
     [[nodiscard]] bool isUnix() const noexcept { return !unix_path.empty(); }
