@@ -240,7 +240,8 @@ void Connections::tlsWantWrite(Connection& c) {
 
 void Connections::tlsFailed(Connection& c, const std::string& why, gorgon_close_reason reason) {
     if (c.state == Connection::State::Closed) return;
-    bool handshaking = c.tls && c.tls->state != TlsStream::State::Ready;
+    // An error after the handshake is not a handshake error, though the stream says Failed now.
+    bool handshaking = c.tls && !c.tls->established();
     if (c.tls && c.tls->state != TlsStream::State::Ready) c.tls->state = TlsStream::State::Failed;
     if (Logger::enabled(LogLevel::Debug)) {
         GLOG(Debug, "server %s: TLS %s %s: %s%s", serverName(c),

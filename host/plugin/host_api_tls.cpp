@@ -35,11 +35,19 @@ gorgon_status connStartTls(gorgon_plugin* self, gorgon_conn_id id, gorgon_conn_i
     } else if ((flags & GORGON_TLS_REQUIRE_REUSE) != 0) {
         return GORGON_E_INVAL;
     }
+    gorgon_status started = GORGON_OK;
     try {
-        return gen(self).host().connections().startTls(*c, std::move(context), true, require);
+        started = gen(self).host().connections().startTls(*c, std::move(context), true, require);
     } catch (...) {
         return GORGON_E_NOMEM;
     }
+    // A connection that resumes another's session (an FTPS data connection) gets no tickets of
+    // its own: its client resumes `resume_from`'s session, and may only ever write to this one
+    // (an upload). TLS 1.3 tickets it never reads make its close(2) send a reset, not a FIN,
+    // and the reset can cut the connection before its end has been read (lftp, see
+    // TlsStream::noTickets).
+    if (started == GORGON_OK && resume_from != 0) c->tls->noTickets();
+    return started;
 }
 
 void fillTlsInfo(const Connection& c, gorgon_conn_info& info) noexcept {

@@ -94,6 +94,10 @@ void TlsStream::shutdown() noexcept {
     ERR_clear_error();
 }
 
+void TlsStream::noTickets() noexcept {
+    SSL_set_num_tickets(ssl_.get(), 0);
+}
+
 void TlsStream::noteSessionOrigin(uint64_t origin) noexcept {
     session_origin_ = origin;
     has_session_origin_ = true;
@@ -133,6 +137,7 @@ void TlsStream::completed() {
     SSL_get0_alpn_selected(ssl, &proto, &len);
     alpn.assign(reinterpret_cast<const char*>(proto), proto != nullptr ? len : 0);
     state = State::Ready;
+    established_ = true;
 }
 
 }  // namespace gorgon

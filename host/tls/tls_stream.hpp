@@ -43,6 +43,12 @@ class TlsStream {
     void shutdown() noexcept;
     // Called once the handshake succeeded: records what conn_info reports and settles origin.
     void completed();
+    // Whether the handshake succeeded once (the state may have gone to Failed since).
+    [[nodiscard]] bool established() const noexcept { return established_; }
+    // Issue no session tickets (TLS 1.3 NewSessionTicket) after the handshake: for a connection
+    // whose client resumes another connection's session and may never read from this one (an
+    // FTPS upload), where unread tickets make the client's close a reset.
+    void noTickets() noexcept;
     // Whether this session resumed one of the family `expected_origin` (GORGON_TLS_REQUIRE_REUSE).
     [[nodiscard]] bool resumedFrom(uint64_t expected_origin) const noexcept;
     [[nodiscard]] bool resumed() const noexcept;
@@ -88,6 +94,7 @@ class TlsStream {
     uint64_t session_origin_ = 0;
     bool has_session_origin_ = false;
     bool sent_close_ = false;
+    bool established_ = false;
     std::string error_;
 };
 
