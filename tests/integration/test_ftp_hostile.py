@@ -5,6 +5,7 @@ the limits on sessions, the timeouts and the lockout. Medusa's FTP fell to the f
 """
 import ftplib
 import os
+import random
 import re
 import socket
 import time
@@ -83,6 +84,51 @@ class Hostile(FtpServerCase):
         self.assertEqual(c.cmd("CWD sub\x00/../..")[0], 501)
         self.assertEqual(c.cmd("MKD " + "x" * 5000)[0], 500)
 
+    def test_empty_lines_are_answered(self):
+        c = self.control()
+        self.assertEqual(c.cmd(b"\r\n"), (500, "500 Syntax error, command unrecognized."))
+        self.assertEqual(c.cmd(b"   \r\n")[0], 500)
+        self.assertEqual(c.cmd(b"\n")[0], 500)
+        self.assertEqual(c.cmd("NOOP")[0], 200)
+        # "ABOR\r" whose "\n" comes apart (sent as TCP urgent data): that "\n" ends the ABOR
+        # line, it is no empty command of its own.
+        self.assertEqual(c.cmd(b"ABOR\r")[0], 225)
+        self.assertEqual(c.cmd(b"\nNOOP\r\n")[0], 200)
+        self.assertEqual(c.cmd(b"\r\n")[0], 500)  # and a real empty line after it is one
+
+    def test_garbage_is_disconnected(self):
+        c = self.control()
+        start = len(self.g.log())
+        garbage = random.Random(959).randbytes(1_000_000)  # the same megabyte every run
+        try:
+            c.sock.sendall(garbage)
+        except OSError:
+            pass  # closed on us with garbage still unread: a reset
+        received = c.buf
+        try:
+            while chunk := c.sock.recv(65536):
+                received += chunk
+        except ConnectionResetError:
+            pass  # what was sent before the reset has been read
+        codes = [line[:3] for line in received.split(b"\r\n") if line]
+        # max_bad_commands (20): nineteen errors, then 421 for the twentieth, and the end.
+        self.assertEqual(len(codes), 20, received[:2000])
+        self.assertTrue(all(code in (b"500", b"501") for code in codes[:-1]), codes)
+        self.assertEqual(codes[-1], b"421")
+        self.assertIn(b"421 Too many unrecognized commands; closing the connection.", received)
+        self.g.wait_log(r"after 20 unrecognized commands in a row", start=start)
+
+    def test_bad_commands_count_only_in_a_row(self):
+        c = self.control()
+        for _ in range(3):
+            for i in range(19):
+                self.assertEqual(c.cmd(f"XYZ{i}")[0], 500)
+            self.assertEqual(c.cmd("NOOP")[0], 200)  # a good command: the count starts again
+        for i in range(19):
+            self.assertEqual(c.cmd(b"\r\n")[0], 500)
+        self.assertEqual(c.cmd("BOGUS")[0], 421)
+        self.assertTrue(c.closed())
+
     def test_commands_before_login_are_refused(self):
         c = self.control()
         for cmd in ("RETR hello.txt", "LIST", "PASV", "PORT 127,0,0,1,200,1", "CWD /",
@@ -90,6 +136,7 @@ class Hostile(FtpServerCase):
             self.assertEqual(c.cmd(cmd)[0], 530, cmd)
 
     def test_port_bounce_refused(self):
+        start = len(self.g.log())
         c = self.control()
         c.login()
         # Another address than the client's: refused, and nothing is connected to.
@@ -109,12 +156,14 @@ class Hostile(FtpServerCase):
         self.assertEqual(c.cmd("PORT 127,0,0,1,0,25")[0], 504)
         self.assertEqual(c.cmd("EPRT |1|127.0.0.1|22|")[0], 504)
         self.assertEqual(c.cmd("PORT 127,0,0,1,300,1")[0], 501)
-        self.assertIn("refused a data connection to 127.0.0.2", self.g.log())
+        self.g.wait_log(r"refused a data connection to 127\.0\.0\.2", start=start)
 
     def test_passive_port_taken_by_another_address(self):
         c = self.control()
         c.login()
         host, port = c.pasv()
+        # Only what this test makes the server log counts (another test logs the same line).
+        start = len(self.g.log())
         # A second party reaches the passive port first, from another address.
         thief = socket.socket()
         self.addCleanup(thief.close)
@@ -128,7 +177,8 @@ class Hostile(FtpServerCase):
             self.assertEqual(c.cmd("RETR hello.txt")[0], 150)
             self.assertEqual(recv_all(data), b"Hello, FTP!\n")
         self.assertEqual(c.reply()[0], 226)
-        self.assertRegex(self.g.log(), r"refused a data connection from 127\.0\.0\.2 to passive port")
+        self.g.wait_log(r"refused a data connection from 127\.0\.0\.2 to passive port " +
+                        str(port) + " ", start=start)
 
     def test_data_from_another_address_during_transfer_wait(self):
         c = self.control()

@@ -22,6 +22,7 @@ constexpr const char* kKeys[] = {"banner",
                                  "max_sessions",
                                  "max_sessions_per_address",
                                  "max_login_attempts",
+                                 "max_bad_commands",
                                  "login_failure_delay",
                                  "lockout",
                                  "max_list_entries",
@@ -218,6 +219,8 @@ FtpConfig parseFtpConfig(Host host, const Config& config) {
             static_cast<std::int64_t>(out.max_sessions_per_address), 1, 1'000'000));
     out.max_login_attempts = static_cast<std::uint32_t>(
         config["max_login_attempts"].integer(out.max_login_attempts, 1, 100));
+    out.max_bad_commands = static_cast<std::uint32_t>(
+        config["max_bad_commands"].integer(out.max_bad_commands, 0, 1'000'000));
     out.login_failure_delay_ms =
         config["login_failure_delay"].durationMs(out.login_failure_delay_ms);
     if (out.login_failure_delay_ms > 60'000) {

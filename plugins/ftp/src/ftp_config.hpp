@@ -65,6 +65,7 @@ struct FtpConfig {
     std::uint64_t max_sessions = 1000;
     std::uint64_t max_sessions_per_address = 50;
     std::uint32_t max_login_attempts = 3;  // per session, then it is closed
+    std::uint32_t max_bad_commands = 20;   // unusable lines in a row, then 421 and closed; 0: off
     std::uint64_t login_failure_delay_ms = 1000;
     std::uint32_t lockout_failures = 10;  // per address in lockout_window, then locked out
     std::uint64_t lockout_window_ms = 600'000;

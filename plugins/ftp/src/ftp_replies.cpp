@@ -57,6 +57,7 @@ constexpr Entry kReplies[] = {
     {Reply::TooManyFromYou, 421, "There are too many connections from your internet address."},
     {Reply::LockedOut, 421, "Too many failed logins from your address; try later."},
     {Reply::TooManyAttempts, 421, "Too many failed login attempts; closing the connection."},
+    {Reply::TooManyBad, 421, "Too many unrecognized commands; closing the connection."},
     {Reply::IdleTimeout, 421, "Timeout."},
     {Reply::LoginTimeout, 421, "Login timeout."},
     {Reply::ShuttingDown, 421, "Service not available, closing control connection."},

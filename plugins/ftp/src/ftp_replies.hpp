@@ -58,6 +58,7 @@ enum class Reply : std::uint8_t {
     TooManyFromYou,   // 421 There are too many connections from your internet address.
     LockedOut,        // 421 Too many failed logins from your address; try later.
     TooManyAttempts,  // 421 Too many failed login attempts; closing the connection.
+    TooManyBad,       // 421 Too many unrecognized commands; closing the connection.
     IdleTimeout,      // 421 Timeout.
     LoginTimeout,     // 421 Login timeout.
     ShuttingDown,     // 421 Service not available, closing control connection.

@@ -81,8 +81,18 @@ bool Session::takeLine(std::string& line, bool peek) {
     std::size_t len = 0;
     std::size_t consumed = 0;
     if (!findLineEnd(input, len, consumed)) return false;
+    if (after_bare_cr_ && consumed == 1 && input.front() == '\n') {
+        // The "\n" of a line that ended at its "\r" ("ABOR\r", its "\n" sent as urgent data):
+        // the rest of that line end, not an empty command.
+        after_bare_cr_ = false;
+        control_.consume(1);
+        return takeLine(line, peek);
+    }
     line = stripTelnet(input.substr(0, len));
-    if (!peek) control_.consume(consumed);
+    if (!peek) {
+        control_.consume(consumed);
+        after_bare_cr_ = input[consumed - 1] == '\r';
+    }
     return true;
 }
 
@@ -127,13 +137,13 @@ void Session::processInput() {
         if (!takeLine(line, /*peek=*/false)) {
             if (control_.inputLength() > kMaxLine + 1) {
                 discarding_ = true;
-                reply(Reply::LineTooLong);
+                badCommand(Reply::LineTooLong);
                 continue;
             }
             return;
         }
         if (line.size() > kMaxLine) {
-            reply(Reply::LineTooLong);
+            badCommand(Reply::LineTooLong);
             continue;
         }
         handleLine(line);
@@ -144,26 +154,35 @@ void Session::handleLine(std::string_view line) {
     LineProblem problem = LineProblem::None;
     std::optional<CommandLine> cmd = parseCommandLine(line, problem);
     if (!cmd) {
-        switch (problem) {
-            case LineProblem::Empty:
-                return;  // a stray line end (the "\n" of an urgent "ABOR\r\n"): nothing to say
-            case LineProblem::BadBytes:
-                reply(Reply::BadBytes);
-                return;
-            default:
-                reply(Reply::BadSyntax);
-                return;
-        }
+        // An empty line is answered too (RFC 959 4.2: every command gets a reply); the "\n"
+        // left of an urgent "ABOR\r\n" never gets here (takeLine).
+        badCommand(problem == LineProblem::BadBytes ? Reply::BadBytes : Reply::BadSyntax);
+        return;
     }
     const CommandSpec* spec = findCommand(cmd->verb);
     if (spec == nullptr) {
-        reply(Reply::Unknown);
+        badCommand(Reply::Unknown);
         return;
     }
+    bad_commands_ = 0;
     beginRequest();
     dispatch(*spec, *cmd);
     // A transfer or a failed-login pause keeps its request open until its final reply.
     if (!transfer_ && !paused_) endRequest();
+}
+
+void Session::badCommand(Reply why) {
+    const std::uint32_t limit = shared_->config.max_bad_commands;
+    if (limit != 0 && ++bad_commands_ >= limit) {
+        // A client sending garbage (or another protocol) gets no stream of errors back.
+        host().info("closed the control connection of " + peer_host_ + " after " +
+                    std::to_string(bad_commands_) + " unrecognized commands in a row");
+        abandonTransfer();
+        resetData();
+        closeSession(Reply::TooManyBad);
+        return;
+    }
+    reply(why);
 }
 
 void Session::dispatch(const CommandSpec& spec, const CommandLine& cmd) {

@@ -93,6 +93,9 @@ class Session : public ConnHandler, public DataLinkOwner {
     bool takeLine(std::string& line, bool peek);
     void discardOverlong();
     void handleLine(std::string_view line);
+    // A line that is no command (unknown verb, bad syntax or bytes, empty, too long): its 5xx,
+    // or 421 and the end of the session once max_bad_commands came in a row.
+    void badCommand(Reply why);
     void dispatch(const CommandSpec& spec, const CommandLine& cmd);
     void reply(Reply r, std::string_view detail = {});
     void replyLines(Reply r, std::string_view first, std::string_view body, std::string_view last);
@@ -243,7 +246,9 @@ class Session : public ConnHandler, public DataLinkOwner {
     bool discarding_ = false;  // dropping the rest of an over-long line
     bool draining_ = false;    // close after the running transfer
     bool in_request_ = false;
-    bool in_input_ = false;  // processInput() is on the stack: do not enter it again
+    bool in_input_ = false;           // processInput() is on the stack: do not enter it again
+    bool after_bare_cr_ = false;      // the last line ended in a CR alone ("ABOR\r", urgent "\n")
+    std::uint32_t bad_commands_ = 0;  // unusable lines in a row
 };
 
 }  // namespace gorgon::ftp
