@@ -2,7 +2,9 @@
 
 #include "ftp_plugin.hpp"
 #include "ftp_session.hpp"
+#include "ftp_sweep.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -99,6 +101,7 @@ FtpServer::FtpServer(FtpPlugin& owner, Host host, const gorgon_server_info& info
             config["virtual_users"]["file"].fail(e.what());
         }
     }
+    sweepUploads();
     if (!c.xferlog.empty()) {
         s.xferlog.setPath(c.xferlog);
         if (!s.xferlog.open()) {
@@ -162,6 +165,38 @@ void FtpServer::drain() {
     all.reserve(sessions_.size());
     for (auto& [session, address] : sessions_) all.push_back(session);
     for (Session* s : all) s->drain();
+}
+
+void FtpServer::sweepUploads() {
+    const FtpConfig& c = shared_->config;
+    std::vector<std::string> roots;
+    if (c.anonymous.enabled && !c.anonymous.upload_dir.empty()) {
+        roots.push_back(c.anonymous.root + c.anonymous.upload_dir);
+    }
+    if (c.virtual_users.enabled) {
+        for (const VirtualUser& u : virtual_users_) {
+            if (u.write.value_or(c.virtual_users.write)) {
+                roots.push_back(u.root.empty() ? c.virtual_users.root : u.root);
+            }
+        }
+    }
+    if (c.real_users.enabled && c.real_users.write && !c.real_users.root.empty()) {
+        roots.push_back(c.real_users.root);  // home directories are not the server's to walk
+    }
+    // Once per root while the plugin is loaded: only a process that died leaves files behind,
+    // and a config reload must not walk every tree again on the loop.
+    static std::vector<std::string> swept;
+    for (const std::string& root : roots) {
+        if (root.empty() || std::find(swept.begin(), swept.end(), root) != swept.end()) continue;
+        swept.push_back(root);
+        std::string error;
+        const std::size_t removed = sweepStaleUploads(root, error);
+        if (!error.empty()) host_.warn("stale uploads not swept: " + error);
+        if (removed > 0) {
+            host_.info("removed " + std::to_string(removed) + " unfinished upload file" +
+                       (removed == 1 ? "" : "s") + " a previous process left under " + root);
+        }
+    }
 }
 
 void FtpServer::loadVirtualUsers(bool at_open) {

@@ -63,6 +63,8 @@ class FtpServer {
 
   private:
     void loadVirtualUsers(bool at_open);
+    // Removes the upload files a killed process left in the roots this server writes to.
+    void sweepUploads();
 
     FtpPlugin* owner_;
     Host host_;

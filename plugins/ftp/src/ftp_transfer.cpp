@@ -6,6 +6,7 @@
 #include "ftp_producers.hpp"
 #include "ftp_server.hpp"
 #include "ftp_session.hpp"
+#include "ftp_sweep.hpp"
 #include "ftp_xferlog.hpp"
 
 #include <cerrno>
@@ -20,8 +21,6 @@ namespace gorgon::ftp {
 
 namespace {
 
-// Upload files in the making are named so, and never listed.
-constexpr std::string_view kTempPrefix = ".gorgon-upload-";
 // Read from the data connection per call while storing.
 constexpr std::size_t kStoreChunk = 64 * 1024;
 
@@ -36,7 +35,7 @@ struct Collector {
 int collectEntry(void* user, const char* name, std::size_t len, const gorgon_fs_stat* st) noexcept {
     auto* c = static_cast<Collector*>(user);
     const std::string_view n(name, len);
-    if (!listableName(n) || n.starts_with(kTempPrefix)) return 0;
+    if (!listableName(n) || n.starts_with(kUploadPrefix)) return 0;
     if (!c->dotfiles && n.front() == '.') return 0;
     if (st->type != GORGON_FS_FILE && st->type != GORGON_FS_DIRECTORY &&
         st->type != GORGON_FS_SYMLINK) {
@@ -97,13 +96,13 @@ void splitListArg(std::string_view arg, bool& dotfiles, std::string_view& path) 
 std::string Session::tempName() {
     unsigned char bytes[8] = {};
     host().api()->random_bytes(host().self(), bytes, sizeof bytes);
-    std::string out(kTempPrefix);
+    std::string out(kUploadPrefix);
     char hex[3];
     for (unsigned char b : bytes) {
         std::snprintf(hex, sizeof hex, "%02x", b);
         out += hex;
     }
-    out += ".part";
+    out += kUploadSuffix;
     return out;
 }
 
@@ -234,6 +233,8 @@ void Session::cmdStore(const CommandLine& cmd, TransferKind kind) {
         return;
     }
     t->fd = UniqueFd(raw);
+    // Ours while we live: a sweep at another server's start leaves it alone (ftp_sweep.hpp).
+    if (!t->temp_vpath.empty()) claimUploadFile(t->fd.get());
     if (kind == TransferKind::Stou) {
         startTransfer(std::move(t), Reply::UniqueFile, baseName(target));
         return;
