@@ -50,6 +50,8 @@ class FtpServer {
     gorgon_status accept(gorgon_conn_id id);
     void ownerGone() noexcept { owner_ = nullptr; }
     void drain();
+    // A reload removes this server (protocol_goodbye): every session is told with a 421.
+    void goodbye();
 
     [[nodiscard]] FtpPlugin* owner() const noexcept { return owner_; }
     [[nodiscard]] const std::shared_ptr<ServerShared>& shared() const noexcept { return shared_; }
@@ -63,6 +65,8 @@ class FtpServer {
 
   private:
     void loadVirtualUsers(bool at_open);
+    // A copy of the session list: closing one changes the list.
+    [[nodiscard]] std::vector<Session*> sessions() const;
 
     FtpPlugin* owner_;
     Host host_;
