@@ -1,5 +1,6 @@
 #include "core/host.hpp"
 
+#include "core/config_check.hpp"
 #include "log/logger.hpp"
 
 #include <algorithm>
@@ -23,7 +24,9 @@ bool isDirectory(const std::string& path) {
 
 }  // namespace
 
-Host::Host() = default;
+Host::Host() {
+    connections_.onServerLeft([this](Server& s) { servers_.connectionLeft(s); });
+}
 
 Host::~Host() {
     teardown();
@@ -166,12 +169,28 @@ void Host::stop() {
 Result<void> Host::reloadConfig() {
     if (stopping_) return fail("the server is shutting down");
     GLOG(Info, "re-reading the configuration %s", config_.file.c_str());
+    auto refuse = [](const std::string& why) -> Result<void> {
+        GLOG(Error, "config reload refused, the running configuration stays: %s", why.c_str());
+        return fail("refused, the running configuration stays: " + why);
+    };
     auto next = loadConfig(config_.file);
-    if (!next) {
-        GLOG(Error, "config reload refused, the running configuration stays: %s",
-             next.error().c_str());
-        return fail("refused, the running configuration stays: " + next.error());
+    if (!next) return refuse(next.error());
+    // Every setting of every plugin and server is validated before anything live changes, by
+    // --check-config in a fresh process: nothing the check loads or initialises touches this one.
+    ConfigCheckResult check = checkConfigInChild(config_.file, kConfigCheckTimeoutMs);
+    if (!check.ok) {
+        while (!check.output.empty() && check.output.back() == '\n') check.output.pop_back();
+        return refuse(check.output);
     }
+    // What is applied must be what was checked.
+    auto checked = loadConfig(config_.file);
+    if (!checked || checked->text != next->text) {
+        return refuse(config_.file + " changed while it was being checked; reload again");
+    }
+    // New and changed servers are built and bound before anything live changes, too.
+    auto staged = servers_.prepare(next.value(), true);
+    if (!staged) return refuse(staged.error());
+
     std::string errors;
     auto note = [&](const std::string& e) {
         GLOG(Error, "config reload: %s", e.c_str());
@@ -190,7 +209,9 @@ Result<void> Host::reloadConfig() {
     // handshakes use the new ones, connections keep theirs.
     if (auto r = servers_.refreshTls(config_); !r) note(r.error());
     if (auto r = applyPlugins(config_, true); !r) note(r.error());
-    if (auto r = servers_.apply(config_, true); !r) note(r.error());
+    // Changed servers switch now: new connections get the new settings, the others finish on
+    // theirs.
+    if (auto r = servers_.activate(staged.value()); !r) note(r.error());
     updateWatch();
     GLOG(Info, "configuration reloaded from %s", config_.file.c_str());
     if (!errors.empty()) return fail("applied with errors:\n" + errors);

@@ -25,66 +25,141 @@ std::string identity(const ConfigNode& node) {
     return out + "}";
 }
 
+bool sameAddress(const ListenAddress& a, const ListenAddress& b) {
+    return a.text == b.text && a.unix_mode == b.unix_mode;
+}
+
 }  // namespace
 
 void Servers::removeStale(const Config& config) {
     std::vector<Server*> stale;
     for (const auto& s : servers_) {
         bool keep = false;
-        for (const auto& c : config.servers) {
-            keep = keep || (c.name == s->config.name && identity(*c.node) == s->canonical);
-        }
+        for (const auto& c : config.servers) keep = keep || c.name == s->config.name;
         if (!keep) stale.push_back(s.get());
     }
-    for (Server* s : stale) remove(*s);
+    for (Server* s : stale) retire(*s, true);
 }
 
-Result<void> Servers::apply(const Config& config, bool bind) {
-    removeStale(config);
-    for (const auto& sc : config.servers) {
-        bool exists = false;
-        for (const auto& s : servers_) exists = exists || s->config.name == sc.name;
-        if (exists) continue;
+Result<std::unique_ptr<Listener>> Servers::bind(const std::string& name,
+                                                const ListenAddress& addr) {
+    // By name, not by instance: a listener kept across a reload hands its connections to the
+    // server's newest configuration.
+    auto l = Listener::open(host_.loop().base(), addr,
+                            [this, name](int fd, const sockaddr* peer, socklen_t len) {
+                                Server* s = byName(name);
+                                if (s == nullptr) {
+                                    ::close(fd);
+                                    return;
+                                }
+                                onAccept(*s, fd, peer, len);
+                            });
+    if (!l) return fail("server " + name + ": " + l.error());
+    return std::move(l.value());
+}
 
+Result<std::vector<Servers::Staged>> Servers::prepare(const Config& config, bool bind_now) {
+    std::vector<Staged> staged;
+    for (const auto& sc : config.servers) {
+        Server* live = byName(sc.name);
+        std::string canonical = identity(*sc.node);
+        if (live != nullptr && live->canonical == canonical) continue;
+        Staged st;
+        st.replaces = live;
+        st.server = std::make_unique<Server>();
+        Server& s = *st.server;
+        s.config = sc;
+        s.root = config.root;
+        s.canonical = std::move(canonical);
+        if (live != nullptr) s.tls = live->tls;  // session keys carry over, as on a refresh
+        if (auto r = buildTls(s, sc); !r) return fail(r.error());
+        if (bind_now) {
+            for (const auto& addr : sc.listen) {
+                bool kept = false;
+                if (live != nullptr) {
+                    for (const auto& l : live->listeners) {
+                        kept = kept || (l && sameAddress(l->address(), addr));
+                    }
+                }
+                if (kept) {
+                    st.listeners.emplace_back();
+                    continue;
+                }
+                auto l = bind(sc.name, addr);
+                if (!l) return fail(l.error());
+                st.listeners.push_back(std::move(l.value()));
+            }
+        }
+        staged.push_back(std::move(st));
+    }
+    return staged;
+}
+
+Result<void> Servers::activate(std::vector<Staged>& staged) {
+    std::string errors;
+    auto note = [&](const std::string& e) { errors += (errors.empty() ? "" : "\n") + e; };
+    for (auto& st : staged) {
+        Server& s = *st.server;
+        const ServerConfig& sc = s.config;
         auto provider = host_.plugins().ensureProvider("protocol:" + sc.protocol);
         if (!provider) {
-            return fail(sc.node->where() + ": server " + sc.name + ": " + provider.error());
+            note(sc.node->where() + ": server " + sc.name + ": " + provider.error());
+            continue;
         }
         Generation* gen = host_.plugins().protocolOwner(sc.protocol);
         if (gen == nullptr) {
-            return fail(sc.node->where() + ": server " + sc.name + ": plugin " +
-                        provider.value()->name() + " declares protocol:" + sc.protocol +
-                        " but did not register it");
+            note(sc.node->where() + ": server " + sc.name + ": plugin " + provider.value()->name() +
+                 " declares protocol:" + sc.protocol + " but did not register it");
+            continue;
         }
-        auto s = std::make_unique<Server>();
-        s->id = next_id_++;
-        s->config = sc;
-        s->root = config.root;
-        s->canonical = identity(*sc.node);
-        if (auto r = buildTls(*s, sc); !r) return r;
-        if (bind) {
-            for (const auto& addr : sc.listen) {
-                Server* raw = s.get();
-                auto l = Listener::open(host_.loop().base(), addr,
-                                        [this, raw](int fd, const sockaddr* peer, socklen_t len) {
-                                            onAccept(*raw, fd, peer, len);
-                                        });
-                if (!l) return fail("server " + sc.name + ": " + l.error());
-                s->listeners.push_back(std::move(l.value()));
+        s.id = next_id_++;
+        if (auto r = openServer(s, *gen); !r) {
+            note(r.error() + (st.replaces != nullptr ? " (its running settings stay)" : ""));
+            continue;
+        }
+        // Live from here: kept listeners move over, new ones are already bound.
+        Server* old = st.replaces;
+        for (size_t i = 0; i < st.listeners.size() && i < sc.listen.size(); ++i) {
+            if (!st.listeners[i] && old != nullptr) {
+                for (auto& l : old->listeners) {
+                    if (l && sameAddress(l->address(), sc.listen[i])) {
+                        st.listeners[i] = std::move(l);
+                        break;
+                    }
+                }
+            } else if (st.listeners[i]) {
+                GLOG(Info, "server %s listening on %s", sc.name.c_str(),
+                     st.listeners[i]->boundAddress().c_str());
             }
         }
-        Server& ref = *s;
-        servers_.push_back(std::move(s));
-        if (auto r = openServer(ref, *gen); !r) {
-            remove(ref);
-            return fail(r.error());
+        for (auto& l : st.listeners) {
+            if (l) s.listeners.push_back(std::move(l));
         }
-        for (const auto& l : ref.listeners) {
-            GLOG(Info, "server %s listening on %s", ref.config.name.c_str(),
-                 l->boundAddress().c_str());
+        if (old != nullptr) {
+            auto it = std::find_if(servers_.begin(), servers_.end(),
+                                   [&](const auto& p) { return p.get() == old; });
+            std::unique_ptr<Server> previous = std::move(*it);
+            *it = std::move(st.server);
+            retiring_.push_back(std::move(previous));
+            GLOG(Info,
+                 "server %s: new settings for new connections; %llu connections finish on "
+                 "the previous ones",
+                 sc.name.c_str(), static_cast<unsigned long long>(old->current_connections));
+            retire(*old, false);
+        } else {
+            servers_.push_back(std::move(st.server));
         }
     }
+    staged.clear();
+    if (!errors.empty()) return fail(errors);
     return {};
+}
+
+Result<void> Servers::apply(const Config& config, bool bind_now) {
+    removeStale(config);
+    auto staged = prepare(config, bind_now);
+    if (!staged) return fail(staged.error());
+    return activate(staged.value());
 }
 
 Result<void> Servers::buildTls(Server& s, const ServerConfig& sc) {
@@ -169,8 +244,17 @@ std::vector<std::string> Servers::usersOf(const Generation& gen) const {
 }
 
 Server* Servers::byId(uint64_t id) const noexcept {
+    for (const auto* list : {&servers_, &retiring_}) {
+        for (const auto& s : *list) {
+            if (s->id == id) return s.get();
+        }
+    }
+    return nullptr;
+}
+
+Server* Servers::byName(const std::string& name) const noexcept {
     for (const auto& s : servers_) {
-        if (s->id == id) return s.get();
+        if (s->config.name == name) return s.get();
     }
     return nullptr;
 }
@@ -228,17 +312,57 @@ void Servers::handOver(Server& s, Connection& c) {
     }
 }
 
-void Servers::remove(Server& s) {
-    s.listeners.clear();
-    host_.connections().closeAllOf(s, GORGON_CLOSE_SHUTDOWN);
-    // Close per-server plugin state after the connections' on_close calls, which may use it.
-    uint64_t id = s.id;
+void Servers::retire(Server& s, bool removed) {
     auto it = std::find_if(servers_.begin(), servers_.end(),
                            [&](const auto& p) { return p.get() == &s; });
-    std::shared_ptr<Server> keep(std::move(*it));
-    servers_.erase(it);
-    GLOG(Info, "server %s removed", keep->config.name.c_str());
-    host_.loop().defer([this, id, keep] {
+    if (it != servers_.end()) {
+        retiring_.push_back(std::move(*it));
+        servers_.erase(it);
+    }
+    s.retiring = true;
+    s.listeners.clear();  // a replaced server's kept ones have moved to its successor
+    if (removed) {
+        GLOG(Info, "server %s removed: closing its %llu connections", s.config.name.c_str(),
+             static_cast<unsigned long long>(s.current_connections));
+        // The protocol says goodbye while every connection is open; what it writes is flushed.
+        for (Generation* g : host_.plugins().generations()) {
+            auto st = g->server_states.find(s.id);
+            if (st == g->server_states.end()) continue;
+            auto reg = g->protocols.find(st->second.protocol);
+            if (reg != g->protocols.end() && reg->second.goodbye != nullptr) {
+                reg->second.goodbye(st->second.state);
+            }
+        }
+        // From the loop: a reload asked for by one of these connections (the monitor's own
+        // server) writes its reply first.
+        uint64_t id = s.id;
+        host_.loop().defer([this, id] {
+            if (Server* gone = byId(id)) {
+                host_.connections().closeAllOf(*gone, GORGON_CLOSE_SHUTDOWN, true);
+            }
+        });
+    }
+    closeWhenEmpty(s);
+}
+
+void Servers::connectionLeft(Server& s) {
+    if (s.retiring) closeWhenEmpty(s);
+}
+
+void Servers::closeWhenEmpty(Server& s) {
+    if (s.current_connections != 0 || s.close_scheduled) return;
+    s.close_scheduled = true;
+    // From the loop, after the on_close that emptied it, which may still use the state.
+    uint64_t id = s.id;
+    host_.loop().defer([this, id] {
+        auto it = std::find_if(retiring_.begin(), retiring_.end(),
+                               [&](const auto& p) { return p->id == id; });
+        if (it == retiring_.end()) return;
+        Server& srv = **it;
+        srv.close_scheduled = false;
+        if (srv.current_connections != 0) return;  // a data channel arrived meanwhile
+        std::unique_ptr<Server> keep = std::move(*it);
+        retiring_.erase(it);
         for (Generation* g : host_.plugins().generations()) {
             auto st = g->server_states.find(id);
             if (st == g->server_states.end()) continue;
@@ -249,7 +373,30 @@ void Servers::remove(Server& s) {
                 reg->second.hooks.server_close(state);
             }
         }
+        GLOG(Info, "server %s (id %llu): closed, its last connection has ended",
+             keep->config.name.c_str(), static_cast<unsigned long long>(id));
     });
+}
+
+gorgon_status Servers::moveConnection(Connection& c, Generation& gen, uint64_t to) {
+    Server* target = byId(to);
+    if (target == nullptr || target->retiring) return GORGON_E_STALE;
+    Server* from = c.server;
+    if (from == target) return GORGON_OK;
+    if (from == nullptr || from->config.name != target->config.name ||
+        from->config.protocol != target->config.protocol ||
+        gen.server_states.count(target->id) == 0) {
+        return GORGON_E_INVAL;
+    }
+    c.server = target;
+    from->current_connections--;
+    target->current_connections++;
+    if (c.in_request) {
+        from->requests_inflight--;
+        target->requests_inflight++;
+    }
+    connectionLeft(*from);
+    return GORGON_OK;
 }
 
 }  // namespace gorgon

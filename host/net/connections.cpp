@@ -409,12 +409,15 @@ void Connections::finish(gorgon_conn_id id, gorgon_close_reason reason) {
     auto c = table_.take(id);
     if (!c) return;
     if (c->in_request) endRequest(*c);
-    if (c->server != nullptr) c->server->current_connections--;
-    Generation* owner = c->owner;
-    if (owner == nullptr) return;  // its generation was finalised first (forgetAllOf)
-    if (c->callbacks.on_close != nullptr) c->callbacks.on_close(c->user, id, reason);
-    owner->connections.erase(id);
-    owner->host().plugins().referenceDropped(*owner);
+    Server* server = c->server;
+    if (server != nullptr) server->current_connections--;
+    // Generation null: it was finalised first (forgetAllOf) and has had its on_close.
+    if (Generation* owner = c->owner) {
+        if (c->callbacks.on_close != nullptr) c->callbacks.on_close(c->user, id, reason);
+        owner->connections.erase(id);
+        owner->host().plugins().referenceDropped(*owner);
+    }
+    if (server != nullptr && server_left_) server_left_(*server);
 }
 
 const std::string& Connections::localAddress(Connection& c) {
@@ -573,13 +576,13 @@ void Connections::closeAllOf(Generation& owner, gorgon_close_reason reason) {
     }
 }
 
-void Connections::closeAllOf(const Server& server, gorgon_close_reason reason) {
+void Connections::closeAllOf(const Server& server, gorgon_close_reason reason, bool flush) {
     std::vector<gorgon_conn_id> ids;
     table_.forEach([&](const Connection& c) {
         if (c.server == &server && c.open()) ids.push_back(c.id);
     });
     for (auto id : ids) {
-        if (Connection* c = find(id)) close(*c, reason, false);
+        if (Connection* c = find(id)) close(*c, reason, flush);
     }
 }
 

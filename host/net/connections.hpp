@@ -18,6 +18,7 @@
 
 #include <event2/buffer.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -143,8 +144,12 @@ class Connections {
     // A custom producer queued somewhere has data again.
     void wake(gorgon_producer_id producer);
 
+    // Called after a connection of `server` has closed (and had its on_close).
+    void onServerLeft(std::function<void(Server&)> fn) { server_left_ = std::move(fn); }
+
     void closeAllOf(Generation& owner, gorgon_close_reason reason);
-    void closeAllOf(const Server& server, gorgon_close_reason reason);
+    // `flush`: each closes once its queued output has gone (a goodbye reaches the client).
+    void closeAllOf(const Server& server, gorgon_close_reason reason, bool flush = false);
     // Last resort when a generation is finalised with connections still pending: delivers
     // their on_close now, then detaches them from it.
     void forgetAllOf(Generation& owner);
@@ -219,6 +224,7 @@ class Connections {
     HandleTable<Connection> table_;
     std::vector<gorgon_conn_id> dirty_;
     Totals totals_;
+    std::function<void(Server&)> server_left_;
     EventPtr flush_ev_;  // last: freed first
 };
 

@@ -24,6 +24,7 @@ class Host;
 struct ProtocolRegistration {
     gorgon_protocol hooks{};  // zero-filled past what the plugin's version knows
     void* user = nullptr;
+    gorgon_server_goodbye_fn goodbye = nullptr;  // protocol_goodbye (ABI 1.3)
 };
 
 class Generation : public gorgon_plugin {

@@ -14,7 +14,6 @@ namespace {
 // Bounds on what a plugin may hand the crypto functions in one call.
 constexpr size_t kMaxRandom = 64 * 1024;
 constexpr size_t kMaxKey = 64 * 1024;
-constexpr size_t kMaxConfigCheckMs = 30'000;
 
 std::span<const uint8_t> bytes(const void* p, size_t len) {
     return {static_cast<const uint8_t*>(p), len};
@@ -196,7 +195,7 @@ gorgon_status configCheck(gorgon_plugin* self, const char* path, gorgon_text_fn 
         std::string file =
             path != nullptr ? std::string(path, strnlen(path, 4096)) : h.config().file;
         if (file.empty()) return GORGON_E_INVAL;
-        ConfigCheckResult r = checkConfigInChild(file, kMaxConfigCheckMs);
+        ConfigCheckResult r = checkConfigInChild(file, kConfigCheckTimeoutMs);
         emitLines(fn, user, r.output);
         return r.ok ? GORGON_OK : GORGON_E_INVAL;
     } catch (...) {

@@ -94,4 +94,10 @@ gorgon_status connStartTls(gorgon_plugin* self, gorgon_conn_id conn, gorgon_conn
 // The TLS members of gorgon_conn_info.
 void fillTlsInfo(const Connection& c, gorgon_conn_info& info) noexcept;
 
+// ---- ABI 1.3: host_api_servers.cpp ----
+gorgon_status connMoveServer(gorgon_plugin* self, gorgon_conn_id conn,
+                             gorgon_server_id to) noexcept;
+gorgon_status protocolGoodbye(gorgon_plugin* self, const char* name,
+                              gorgon_server_goodbye_fn goodbye) noexcept;
+
 }  // namespace gorgon::api

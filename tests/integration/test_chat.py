@@ -658,15 +658,18 @@ class TestConfigChange(ChatTestCase):
     CONFIG = 'motd: "old motd"'
 
     def test_sighup_with_new_settings_reopens_the_server(self):
-        # The host opens the server with its new settings before closing the old one, so for a
-        # moment the plugin has two servers of one name.
+        # The host opens the server with its new settings beside the old one, which keeps its
+        # users: for a while the plugin has two servers of one name.
+        alice = self.login("alice")
         start = len(self.gorgon.log())
         self.gorgon.write_config(chat_config('motd: "new motd"'))
         self.gorgon.signal(signal.SIGHUP)
         self.gorgon.wait_log(r"configuration reloaded", start=start)
-        # Listening on port 0 again means a new port.
-        m = self.gorgon.wait_log(r"server chat listening on 127\.0\.0\.1:(\d+)", start=start)
-        c = ChatClient.connect(("127.0.0.1", int(m.group(1))), "c")
+        self.assertIn("server chat: new settings for new connections", self.gorgon.log()[start:])
+        # The listener is kept: same address, so no new "listening on" line.
+        self.assertNotIn("server chat listening on", self.gorgon.log()[start:])
+        self.assertEqual(alice.who(), ["alice"])  # still connected, on the old settings
+        c = ChatClient.connect(self.gorgon.address("chat"), "c")
         self.addCleanup(c.close)
         c.expect_prompt()
         c.say("carol")

@@ -59,6 +59,14 @@ ChatServer::~ChatServer() {
     }
 }
 
+void ChatServer::goodbye() {
+    const std::vector<ChatUser*> users(users_.begin(), users_.end());
+    for (ChatUser* user : users) {
+        user->goodbye();
+    }
+    settle();
+}
+
 gorgon_status ChatServer::accept(gorgon_conn_id id) {
     if (owner_ == nullptr) {
         return GORGON_E_STALE;

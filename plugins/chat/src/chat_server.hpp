@@ -33,6 +33,9 @@ class ChatServer {
     ChatServer& operator=(ChatServer&&) = delete;
 
     gorgon_status accept(gorgon_conn_id id);
+    // A reload removes this server (protocol_goodbye): every user is told before the host
+    // closes the connections.
+    void goodbye();
 
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
     [[nodiscard]] const ChatConfig& config() const noexcept { return config_; }

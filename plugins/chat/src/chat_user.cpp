@@ -65,6 +65,14 @@ void ChatUser::drain() {
     leave("[the chat server is shutting down; please reconnect]", /*announce=*/false);
 }
 
+void ChatUser::goodbye() {
+    if (!active() || !owned()) {
+        return;
+    }
+    leave("[this chat server is closing: it was removed from the configuration]",
+          /*announce=*/false);
+}
+
 void ChatUser::serverGone() noexcept {
     server_ = nullptr;
     if (!active()) {

@@ -32,6 +32,8 @@ class ChatUser final : public ConnHandler {
     void restore(const HandoffEntry& entry);
     void resume();
     void drain();
+    // A reload removes the server (protocol_goodbye): say so and leave.
+    void goodbye();
     void serverGone() noexcept;
     void forgetServer() noexcept { server_ = nullptr; }
 

@@ -61,6 +61,8 @@ constexpr Entry kReplies[] = {
     {Reply::IdleTimeout, 421, "Timeout."},
     {Reply::LoginTimeout, 421, "Login timeout."},
     {Reply::ShuttingDown, 421, "Service not available, closing control connection."},
+    {Reply::ServiceClosing, 421,
+     "Service closing: this server was removed from the configuration."},
     {Reply::UsePasvFirst, 425, "Use PORT or PASV first."},
     {Reply::CantOpenData, 425, "Failed to establish connection."},
     {Reply::PasvFailed, 425, "Could not open a passive port; try again."},

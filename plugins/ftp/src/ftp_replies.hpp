@@ -62,6 +62,7 @@ enum class Reply : std::uint8_t {
     IdleTimeout,      // 421 Timeout.
     LoginTimeout,     // 421 Login timeout.
     ShuttingDown,     // 421 Service not available, closing control connection.
+    ServiceClosing,   // 421 Service closing: this server was removed from the configuration.
     UsePasvFirst,     // 425 Use PORT or PASV first.
     CantOpenData,     // 425 Failed to establish connection.
     PasvFailed,       // 425 Could not open a passive port; try again.

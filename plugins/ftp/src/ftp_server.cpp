@@ -160,11 +160,19 @@ void FtpServer::sessionGone(Session& session) noexcept {
     sessions_.erase(it);
 }
 
-void FtpServer::drain() {
+std::vector<Session*> FtpServer::sessions() const {
     std::vector<Session*> all;
     all.reserve(sessions_.size());
-    for (auto& [session, address] : sessions_) all.push_back(session);
-    for (Session* s : all) s->drain();
+    for (const auto& [session, address] : sessions_) all.push_back(session);
+    return all;
+}
+
+void FtpServer::drain() {
+    for (Session* s : sessions()) s->drain();
+}
+
+void FtpServer::goodbye() {
+    for (Session* s : sessions()) s->goodbye();
 }
 
 void FtpServer::sweepUploads() {

@@ -50,6 +50,8 @@ class FtpServer {
     gorgon_status accept(gorgon_conn_id id);
     void ownerGone() noexcept { owner_ = nullptr; }
     void drain();
+    // A reload removes this server (protocol_goodbye): every session is told with a 421.
+    void goodbye();
 
     [[nodiscard]] FtpPlugin* owner() const noexcept { return owner_; }
     [[nodiscard]] const std::shared_ptr<ServerShared>& shared() const noexcept { return shared_; }
@@ -65,6 +67,8 @@ class FtpServer {
     void loadVirtualUsers(bool at_open);
     // Removes the upload files a killed process left in the roots this server writes to.
     void sweepUploads();
+    // A copy of the session list: closing one changes the list.
+    [[nodiscard]] std::vector<Session*> sessions() const;
 
     FtpPlugin* owner_;
     Host host_;

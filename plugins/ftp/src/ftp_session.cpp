@@ -59,6 +59,17 @@ void Session::serverGone() noexcept {
     }
 }
 
+void Session::goodbye() noexcept {
+    if (closing_) return;
+    try {
+        abandonTransfer();
+        resetData();
+        closeSession(Reply::ServiceClosing);
+    } catch (...) {
+        control_.close(GORGON_CLOSE_NOW);
+    }
+}
+
 void Session::drain() {
     if (closing_) return;
     if (transfer_) {

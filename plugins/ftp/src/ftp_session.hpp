@@ -45,6 +45,8 @@ class Session : public ConnHandler, public DataLinkOwner {
     void serverGone() noexcept;
     // The generation is retiring: close now if idle, else after the running transfer.
     void drain();
+    // A reload removes the server: say so (421) and close, whatever is running.
+    void goodbye() noexcept;
 
     void onData() override;
     void onEvent(gorgon_conn_event event) override;

@@ -53,7 +53,11 @@ std::size_t inputHighWater(const ServerConfig& cfg) noexcept {
 }  // namespace
 
 Connection::Connection(Server& server, HttpPlugin& plugin, bool counted)
-    : server_(&server), plugin_(plugin), cfg_(&server.config()), counted_(counted) {}
+    : server_(&server),
+      plugin_(plugin),
+      cfg_(&server.config()),
+      counted_(counted),
+      servers_seen_(plugin.serversVersion()) {}
 
 Connection::~Connection() = default;
 
@@ -275,7 +279,27 @@ void Connection::pump() {
     pumping_ = false;
 }
 
+void Connection::followServer() noexcept {
+    // Only between requests with nothing of the next head read yet: the head is parsed with
+    // one server's limits from its first byte.
+    if (servers_seen_ == plugin_.serversVersion() || server_ == nullptr || draining_ ||
+        head_started_ms_ != 0) {
+        return;
+    }
+    servers_seen_ = plugin_.serversVersion();
+    Server* newest = plugin_.findServer(server_->name());
+    if (newest == nullptr || newest == server_ || !GORGON_HOST_HAS(api(), conn_move_server) ||
+        api()->conn_move_server(self(), conn().id(), newest->id()) != GORGON_OK) {
+        return;
+    }
+    server_->unlink(*this);
+    server_ = newest;
+    cfg_ = &newest->config();
+    newest->link(*this);
+}
+
 bool Connection::readRequest() {
+    followServer();
     if (input_empty_ || draining_) {
         waitForRequest();  // a retiring generation starts no new request: it closes instead
         return false;

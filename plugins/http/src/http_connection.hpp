@@ -57,6 +57,8 @@ class Connection final : public ConnHandler {
     void drain();
     // The server is closing: drop the request (abort) and the connection.
     void serverGone() noexcept;
+    // Between requests: moves to the newest configuration of the server, if it changed.
+    void followServer() noexcept;
 
     [[nodiscard]] State state() const noexcept { return state_; }
     [[nodiscard]] bool counted() const noexcept { return counted_; }
@@ -162,6 +164,7 @@ class Connection final : public ConnHandler {
     bool info_loaded_ = false;
     bool secure_ = false;  // TLS, as conn_info said (valid once info_loaded_)
     std::uint64_t requests_ = 0;
+    std::uint64_t servers_seen_ = 0;    // plugin_.serversVersion() when followServer last looked
     std::int64_t head_started_ms_ = 0;  // when the first byte of the next head arrived
     std::int64_t linger_until_ms_ = 0;
     std::uint64_t read_timeout_ms_ = 0;  // as last set with conn_set_timeouts

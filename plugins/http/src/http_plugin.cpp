@@ -125,18 +125,26 @@ void HttpPlugin::kickThunk(void* user, gorgon_timer_id /*timer*/) noexcept {
     auto* p = static_cast<HttpPlugin*>(user);
     p->kick_timer_ = 0;
     try {
-        for (Server* s : std::vector<Server*>(p->servers_)) s->kickAdopted();
+        for (Server* s : std::vector<Server*>(p->servers_)) {
+            s->kickAdopted();
+            s->moveIdle();
+        }
     } catch (const std::exception& e) {
         p->host_.error(std::string("after the hand-off: ") + e.what());
     }
 }
 
 void HttpPlugin::addServer(Server& server) {
+    // A newer configuration of a server: its idle keep-alive connections move over from the
+    // loop (the host makes the new server live once server_open has returned).
+    if (findServer(server.name()) != nullptr) scheduleKick();
     servers_.push_back(&server);
+    ++servers_version_;
 }
 
 void HttpPlugin::removeServer(const Server& server) noexcept {
     std::erase(servers_, &server);
+    ++servers_version_;
 }
 
 Server* HttpPlugin::findServer(std::string_view name) const noexcept {

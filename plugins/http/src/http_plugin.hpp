@@ -70,12 +70,16 @@ class HttpPlugin {
     void giveExchange(std::unique_ptr<Exchange> ex) noexcept;
 
     void armHousekeeping() noexcept;
-    // Asks for kickAdopted() on every server from the loop (after a hand-off).
+    // Asks for kickAdopted() and moveIdle() on every server from the loop (after a hand-off, or
+    // once a newer configuration of a server has opened).
     void scheduleKick() noexcept;
 
     void addServer(Server& server);
     void removeServer(const Server& server) noexcept;
     [[nodiscard]] Server* findServer(std::string_view name) const noexcept;
+    // Changes whenever a server opens or closes: a connection compares it with what it saw
+    // last to notice, at no cost per request, that its server may have a newer configuration.
+    [[nodiscard]] std::uint64_t serversVersion() const noexcept { return servers_version_; }
 
   private:
     static void housekeepingThunk(void* user, gorgon_timer_id timer) noexcept;
@@ -91,9 +95,10 @@ class HttpPlugin {
     DateCache dates_;
     std::string scratch_;
     std::vector<std::unique_ptr<Exchange>> exchanges_;  // idle, ready for reuse
-    // Not owned: the host owns them. Oldest first; a name can appear twice for a moment when a
-    // SIGHUP replaces a server whose settings changed.
+    // Not owned: the host owns them. Oldest first; a name appears twice while a SIGHUP that
+    // changed a server's settings has connections left on the old ones.
     std::vector<Server*> servers_;
+    std::uint64_t servers_version_ = 0;
     // Last, so the protocol is registered only once everything it can reach exists.
     ProtocolRegistration<Server, HttpPlugin> protocol_;
 };

@@ -19,6 +19,7 @@ std::unique_ptr<AccessLog> openLog(Host host, const ServerConfig& config) {
 Server::Server(HttpPlugin& owner, Host host, const gorgon_server_info& info, const Config& config)
     : owner_(&owner),
       host_(host),
+      id_(info.id),
       name_(info.name != nullptr ? info.name : ""),
       config_(parseServerConfig(host, config)),
       log_(openLog(host, config_)),
@@ -68,6 +69,10 @@ bool Server::adopt(const HandoffEntry& entry) {
                    std::to_string(s) + "); it stays with the previous generation");
         return false;
     }
+    // The host may still count it on an older configuration of this server.
+    if (GORGON_HOST_HAS(host_.api(), conn_move_server)) {
+        host_.api()->conn_move_server(host_.self(), entry.conn, id_);
+    }
     link(*c.release());  // freed in its onClose, like an accepted one
     return true;
 }
@@ -76,6 +81,14 @@ void Server::kickAdopted() {
     for (Connection* c = first_; c != nullptr;) {
         Connection* next = c->next;  // kick() may close it (the list entry stays until on_close)
         if (c->needs_kick) c->kick();
+        c = next;
+    }
+}
+
+void Server::moveIdle() {
+    for (Connection* c = first_; c != nullptr;) {
+        Connection* next = c->next;  // followServer() unlinks it from this list
+        if (c->state() == Connection::State::Idle) c->followServer();
         c = next;
     }
 }

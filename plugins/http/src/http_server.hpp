@@ -32,8 +32,11 @@ class Server {
     bool adopt(const HandoffEntry& entry);
     // Processes what adopted connections received during the reload.
     void kickAdopted();
+    // Idle connections move to the newest configuration of this server, if it is not this one.
+    void moveIdle();
 
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
+    [[nodiscard]] gorgon_server_id id() const noexcept { return id_; }
     [[nodiscard]] const ServerConfig& config() const noexcept { return config_; }
     [[nodiscard]] Routes& routes() noexcept { return routes_; }
     [[nodiscard]] AccessLog* accessLog() noexcept { return log_.get(); }
@@ -53,6 +56,7 @@ class Server {
 
     HttpPlugin* owner_;
     Host host_;
+    gorgon_server_id id_;
     std::string name_;
     ServerConfig config_;
     std::unique_ptr<AccessLog> log_;

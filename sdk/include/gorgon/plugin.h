@@ -41,7 +41,7 @@ extern "C" {
 
 /** The ABI version these headers describe. A plugin records it in its descriptor. */
 #define GORGON_ABI_MAJOR 1
-#define GORGON_ABI_MINOR 2
+#define GORGON_ABI_MINOR 3
 
 /** Marks the one symbol a plugin exports. gorgon_add_plugin() hides everything else. */
 #if defined(__GNUC__)
@@ -313,6 +313,9 @@ typedef void (*gorgon_text_fn)(void* user, const char* text, size_t len);
  *  the host closes it. */
 typedef void (*gorgon_accept_fn)(void* user, gorgon_listener_id listener, gorgon_conn_id conn);
 
+/** A removed server is about to close its connections (ABI 1.3, protocol_goodbye). */
+typedef void (*gorgon_server_goodbye_fn)(void* server_state);
+
 /** Flags for conn_start_tls (ABI 1.2). */
 #define GORGON_TLS_REQUIRE_REUSE 1u /**< The handshake must resume `resume_from`'s session. */
 
@@ -578,6 +581,26 @@ typedef struct gorgon_host_api {
      *  closes with GORGON_CLOSE_ERROR after it. */
     gorgon_status (*conn_start_tls)(gorgon_plugin* self, gorgon_conn_id conn,
                                     gorgon_conn_id resume_from, uint32_t flags);
+
+    /* ---- ABI 1.3 ---- */
+
+    /* -- Configuration generations. A reload that changes a server's settings opens a new
+     *    server (a new id, server_open with the new settings) beside the old one, which keeps
+     *    its connections on the settings they started with and is closed (server_close) once
+     *    its last connection has closed or moved. -- */
+    /** Moves `conn` (owned by `self`) to server `to`: a newer configuration of the server it
+     *  belongs to (same name and protocol) that `self`'s generation has opened. Call it at a
+     *  boundary where nothing of the old settings is in use (between two HTTP requests).
+     *  GORGON_E_STALE if `to` is not a live server, GORGON_E_INVAL if it is another server. */
+    gorgon_status (*conn_move_server)(gorgon_plugin* self, gorgon_conn_id conn,
+                                      gorgon_server_id to);
+    /** Sets the goodbye hook of protocol `name`, which `self` registered (call it in init(),
+     *  after protocol_register). When a reload removes a server of that protocol, the host
+     *  calls `goodbye` with the server's state before it closes the server's connections, so
+     *  the protocol can tell its clients (FTP's "421 Service closing"). Whatever the hook writes
+     *  is flushed before the connections close. Without a hook they close as they did in 1.2. */
+    gorgon_status (*protocol_goodbye)(gorgon_plugin* self, const char* name,
+                                      gorgon_server_goodbye_fn goodbye);
 } gorgon_host_api;
 
 /** Nonzero when the host's table is long enough to hold `member`. */

@@ -479,7 +479,8 @@ struct Adapter {
 };
 
 // Registers a protocol whose servers are objects of type S, built as S(owner, host, info,
-// config) and handed connections through S::accept(gorgon_conn_id).
+// config) and handed connections through S::accept(gorgon_conn_id). An optional
+// S::goodbye() is called when a reload removes the server, before its connections close.
 template <class S, class Owner>
 struct ProtocolAdapter {
     struct User {
@@ -507,6 +508,17 @@ struct ProtocolAdapter {
             return GORGON_E_INTERNAL;
         }
     }
+    // S::goodbye(), if S has one: the server is being removed (protocol_goodbye, ABI 1.3).
+    static constexpr bool kHasGoodbye = requires(S & s) { s.goodbye(); };
+    static void goodbye(void* server_state) noexcept {
+        if constexpr (kHasGoodbye) {
+            try {
+                static_cast<S*>(server_state)->goodbye();
+            } catch (...) {
+                // Nothing to report to: the connections close anyway.
+            }
+        }
+    }
 };
 
 }  // namespace detail
@@ -524,6 +536,11 @@ class ProtocolRegistration {
                                               &A::accept};
         if (host.api()->protocol_register(host.self(), name, &proto, user_.get()) != GORGON_OK) {
             throw std::runtime_error(std::string("cannot register protocol ") + name);
+        }
+        if constexpr (A::kHasGoodbye) {
+            if (GORGON_HOST_HAS(host.api(), protocol_goodbye)) {
+                host.api()->protocol_goodbye(host.self(), name, &A::goodbye);
+            }
         }
     }
 
