@@ -516,17 +516,16 @@ class TestBasics(HttpServerCase):
         self.raw(f"GET /hello?m={before} HTTP/1.1\r\nHost: x\r\n\r\n")
         wait_for_lines(log, before, 1)
         os.rename(log, log + ".1")  # what logrotate does, without telling anyone
+        # The plugin looks at the path when it flushes, at most once a second; the flush that
+        # writes this line comes more than a second after the one that wrote `before`, so it
+        # finds the rename, opens the path anew and writes the line there.
         after = f"rot-after-{time.monotonic_ns()}"
-        deadline = time.monotonic() + 6
-        while not os.path.exists(log) and time.monotonic() < deadline:
-            self.raw(f"GET /hello?m={after} HTTP/1.1\r\nHost: x\r\n\r\n")
-            time.sleep(0.3)
-        self.raw(f"GET /hello?m={after}-last HTTP/1.1\r\nHost: x\r\n\r\n")
-        wait_for_lines(log, f"{after}-last", 1)
+        self.raw(f"GET /hello?m={after} HTTP/1.1\r\nHost: x\r\n\r\n")
+        wait_for_lines(log, after, 1)
         with open(log + ".1") as f:
             rotated = f.read()
         self.assertIn(before, rotated)
-        self.assertNotIn(f"{after}-last", rotated)
+        self.assertNotIn(after, rotated)
 
     def test_access_log_escapes_what_clients_send(self):
         marker = f"esc-{time.monotonic_ns()}"
@@ -677,15 +676,20 @@ class TestSmuggling(HttpServerCase):
                     "hello", 400)
 
     def test_transfer_codings_other_than_chunked(self):
-        for te in ("gzip", "gzip, chunked", "chunked, gzip", "identity", "chunked, chunked",
-                   "xchunked"):
+        # RFC 9112 6.3: chunked not the final coding (or absent): the length cannot be known,
+        # 400 and close. Chunked applied twice is malformed (6.1): 400 too.
+        for te in ("gzip", "chunked, gzip", "identity", "chunked, chunked", "xchunked"):
             with self.subTest(te=te):
                 self.refused_and_nothing_more(
                     f"POST /body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: {te}\r\n\r\n",
-                    "0\r\n\r\n", 501)
+                    "0\r\n\r\n", 400)
         self.refused_and_nothing_more("POST /body HTTP/1.1\r\nHost: x\r\n"
                                       "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked"
-                                      "\r\n\r\n", "0\r\n\r\n", 501)
+                                      "\r\n\r\n", "0\r\n\r\n", 400)
+        # Chunked last, so the body is framed, under a coding this server does not implement.
+        self.refused_and_nothing_more("POST /body HTTP/1.1\r\nHost: x\r\n"
+                                      "Transfer-Encoding: gzip, chunked\r\n\r\n",
+                                      "0\r\n\r\n", 501)
 
     def test_transfer_encoding_in_http10(self):
         self.refused_and_nothing_more("POST /body HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
@@ -1006,9 +1010,12 @@ class TestMaxConnections(HttpServerCase):
         r = extra.response()
         self.assertEqual((r.status, r.header("Connection")), (503, "close"))
         self.assertTrue(extra.is_closed(timeout=4))
-        # A place frees up: a new connection is served.
-        held.pop().close()
-        time.sleep(0.3)
+        # A place frees up: the client leaves, and once the server has closed its side the
+        # place is free (the host releases it in the same loop pass as the close), so a new
+        # connection is served.
+        gone = held.pop()
+        gone.sock.shutdown(socket.SHUT_WR)
+        self.assertTrue(gone.is_closed(timeout=4))
         r = self.raw("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
         self.assertEqual(r.status, 200)
 

@@ -4,7 +4,9 @@ producer_wake), completion callbacks, and a flushing close that waits for queued
 import gzip
 import hashlib
 import os
+import re
 import socket
+import time
 import unittest
 
 from gorgon_harness import FIXTURE_DIR, Gorgon
@@ -87,15 +89,51 @@ class Producers(unittest.TestCase):
             # Every body is out, so every completion has been reported.
             self.assertEqual(ask_done(s) - before, 3)
 
+    def stats(self):
+        """(custom producers alive, completions reported with an error), from the fixture."""
+        out = session(self.g, [b"stats"])
+        m = re.fullmatch(rb"stats live (\d+) failed (\d+)\n", out)
+        self.assertTrue(m, out)
+        return int(m[1]), int(m[2])
+
+    def open_on(self, path):
+        """How many of the server's file descriptors are open on `path`."""
+        fd_dir = f"/proc/{self.g.proc.pid}/fd"
+        count = 0
+        for fd in os.listdir(fd_dir):
+            try:
+                count += os.readlink(os.path.join(fd_dir, fd)) == path
+            except FileNotFoundError:
+                pass  # closed meanwhile
+        return count
+
+    def wait_until(self, what, condition, timeout=10):
+        """Polls `condition` (the server's own state) until it holds."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                self.fail(f"{what}: not after {timeout}s")
+            time.sleep(0.05)
+
     def test_client_gone_mid_body_frees_everything(self):
         path = os.path.join(self.g.dir, "big2.bin")
         with open(path, "wb") as f:
             f.write(os.urandom(16 * 1024 * 1024))
+        live, failed = self.stats()
         s = self.g.connect("produce")
         s.sendall(f"file {path}\nslow 1000\n".encode())
         s.recv(1000)
+        # Both bodies are held: the file went into the output at once as one sendfile segment
+        # (its body complete, the host's duplicate descriptor now the segment's), and the
+        # custom producer waits behind it, alive.
+        self.wait_until("both bodies held",
+                        lambda: self.open_on(path) == 1 and self.stats() == (live + 1, failed))
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
         s.close()  # reset: the host abandons the queue
+        # Everything is freed: the custom producer is released and reported abandoned, and the
+        # file's descriptor is closed with the output that held it.
+        self.wait_until("the queue freed", lambda: self.stats() == (live, failed + 1))
+        self.wait_until("the file closed", lambda: self.open_on(path) == 0)
         # The server keeps serving.
         self.assertEqual(session(self.g, [b"mem still here"]), b"still here\n")
 

@@ -70,7 +70,10 @@ TEST_CASE("http chunked: malformed") {
     for (std::string_view bad :
          {""sv, "\r\n"sv, "x\r\n"sv, "-1\r\n"sv, "3 x\r\nabc\r\n"sv, "3\rabc"sv, "3\r\nabcX"sv,
           "3\r\nabc\rX"sv, "11111111111111111\r\n"sv, "3;\x01\r\n"sv, "3;\0\r\n"sv,
-          "0\r\nbad trailer\x01\r\n\r\n"sv, "0\r\n\rX"sv}) {
+          "0\r\nbad trailer\x01\r\n\r\n"sv, "0\r\n\rX"sv,
+          // Past 60 bits, including sizes that would wrap to 0 (the last chunk) in 64 bits.
+          "1000000000000001\r\n"sv, "10000000000000000\r\n"sv, "0010000000000000000\r\n"sv,
+          "FFFFFFFFFFFFFFFF0\r\n"sv}) {
         CAPTURE(bad);
         Decoded d = decode(std::string(bad) + "\r\n0\r\n\r\n");
         CHECK(d.status == ChunkedDecoder::Status::Error);
@@ -83,6 +86,8 @@ TEST_CASE("http chunked: limits") {
           ChunkedDecoder::Status::TooLarge);
     CHECK(decode("6\r\nhello!\r\n0\r\n\r\n", 100, 100, 5).status ==
           ChunkedDecoder::Status::TooLarge);
+    // 2^60, the largest size read, is taken (and waited for).
+    CHECK(decode("1000000000000000\r\nabc").status == ChunkedDecoder::Status::Ok);
     // A size line that never ends, or a huge trailer, is refused rather than waited for.
     CHECK(decode("1;" + std::string(5000, 'e')).status == ChunkedDecoder::Status::Error);
     CHECK(decode("0\r\nX: " + std::string(2000, 't')).status == ChunkedDecoder::Status::Error);

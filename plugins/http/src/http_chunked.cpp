@@ -54,8 +54,11 @@ ChunkedDecoder::Status ChunkedDecoder::feed(const char* in, std::size_t in_len, 
             case State::Size: {
                 if (++line_ > kMaxSizeLine) return fail();
                 if (int h = hexValue(c); h >= 0) {
-                    chunk_ = chunk_ * 16 + static_cast<std::uint64_t>(h);
-                    if (chunk_ > kMaxChunk) return fail();
+                    // Checked before the multiplication, which could wrap: 1 and sixteen zeros
+                    // (2^64) must not read as 0, the last chunk.
+                    const auto digit = static_cast<std::uint64_t>(h);
+                    if (chunk_ > (kMaxChunk - digit) / 16) return fail();
+                    chunk_ = chunk_ * 16 + digit;
                 } else if (c == ';') {
                     state_ = State::Ext;
                 } else if (c == ' ' || c == '\t') {

@@ -575,6 +575,22 @@ void Connection::rejectResponse(int status) {
 
 bool Connection::finish(const Reply& reply) {
     Request& r = req();
+    if (!r.body_done && r.body_error == 0 && r.body == Request::Body::Chunked) {
+        // An unread chunked body is checked as far as it has arrived before the answer is
+        // committed: a framing error or an oversized chunk replaces the answer with 400 or 413
+        // (as nginx's discard does), whether or not the extension ever read the body.
+        discard_budget_ = kDiscardMax;
+        const ChunkedDecoder::Status s = skipChunked(r);
+        if (s == ChunkedDecoder::Status::Error || s == ChunkedDecoder::Status::TooLarge) {
+            r.body_error = s == ChunkedDecoder::Status::Error ? 400 : 413;
+            freeProducer(reply.body);
+            Reply err;
+            err.status = r.body_error;
+            err.page = true;
+            err.force_close = true;
+            return finish(err);  // no fields: cannot fail
+        }
+    }
     const ServerConfig& cfg = *cfg_;
     const std::int64_t now = plugin_.now();
 
@@ -590,7 +606,8 @@ bool Connection::finish(const Reply& reply) {
             discard = r.body == Request::Body::Length && r.body_left <= kDiscardMax &&
                       conn().inputLength() >= r.body_left;
         } else {
-            discard = r.body == Request::Body::Chunked || r.body_left <= kDiscardMax;
+            discard = r.body == Request::Body::Chunked ? discard_budget_ != 0
+                                                       : r.body_left <= kDiscardMax;
         }
         if (!discard) close = true;
         linger = linger || close;
@@ -664,8 +681,7 @@ bool Connection::finish(const Reply& reply) {
             closeAfterFlush();
         }
     } else if (discard) {
-        state_ = State::Discarding;
-        discard_budget_ = kDiscardMax;
+        state_ = State::Discarding;  // a chunked one goes on with what is left of its budget
     } else {
         state_ = State::Idle;
     }
@@ -864,28 +880,21 @@ bool Connection::discard() {
             return true;
         }
     } else {
-        for (;;) {
-            const std::string_view in = conn().peek(kChunkedWindow);
-            if (in.empty()) break;
-            std::size_t consumed = 0;
-            std::size_t produced = 0;
-            const ChunkedDecoder::Status s =
-                r.chunked.feed(in.data(), in.size(), nullptr, discard_budget_, consumed, produced);
-            const bool all_seen = in.size() < kChunkedWindow && consumed == in.size();
-            if (consumed != 0) conn().consume(consumed);
-            discard_budget_ -= std::min(discard_budget_, consumed);
-            if (s == ChunkedDecoder::Status::Done) {
-                r.body_done = true;
-                input_empty_ = all_seen;
-                state_ = State::Idle;
-                rearm_ = true;
-                return true;
-            }
-            if (s != ChunkedDecoder::Status::Ok || discard_budget_ == 0) {
-                closeAfterFlush();  // malformed, or more than is worth waiting for
-                return false;
-            }
-            if (all_seen || consumed == 0) break;
+        const ChunkedDecoder::Status s = skipChunked(r);
+        if (s == ChunkedDecoder::Status::Done) {
+            state_ = State::Idle;
+            rearm_ = true;
+            return true;
+        }
+        if (s != ChunkedDecoder::Status::Ok) {
+            // Malformed: the answer is out, so the connection ends here; lingering, because
+            // the client may still be sending and a reset could destroy that answer.
+            startLinger(plugin_.now());
+            return false;
+        }
+        if (discard_budget_ == 0) {
+            closeAfterFlush();  // more than is worth waiting for
+            return false;
         }
     }
     input_empty_ = true;
@@ -896,6 +905,31 @@ bool Connection::discard() {
     if (paused_) pauseReading(false);
     setReadTimeout(cfg_->body_timeout_ms, false);
     return false;
+}
+
+ChunkedDecoder::Status Connection::skipChunked(Request& r) {
+    for (;;) {
+        const std::string_view in = conn().peek(kChunkedWindow);
+        if (in.empty()) {
+            input_empty_ = true;
+            return ChunkedDecoder::Status::Ok;
+        }
+        std::size_t consumed = 0;
+        std::size_t produced = 0;
+        const ChunkedDecoder::Status s =
+            r.chunked.feed(in.data(), in.size(), nullptr, discard_budget_, consumed, produced);
+        const bool all_seen = in.size() < kChunkedWindow && consumed == in.size();
+        if (consumed != 0) conn().consume(consumed);
+        discard_budget_ -= std::min(discard_budget_, consumed);
+        if (s == ChunkedDecoder::Status::Done) {
+            r.body_done = true;
+            input_empty_ = all_seen;
+            return s;
+        }
+        if (s != ChunkedDecoder::Status::Ok) return s;
+        if (all_seen) input_empty_ = true;
+        if (all_seen || consumed == 0 || discard_budget_ == 0) return s;
+    }
 }
 
 // ---- Closing --------------------------------------------------------------------------------

@@ -122,6 +122,9 @@ class Connection final : public ConnHandler {
     void startBody();
     std::int64_t readChunked(Request& r, char* buf, std::size_t cap);
     bool discard();
+    // Decodes and drops the chunked body in the input, within discard_budget_ input bytes.
+    // Ok: more is needed (the input is used up) or the budget is spent.
+    ChunkedDecoder::Status skipChunked(Request& r);
     void startLinger(std::int64_t now);
     void dropInput();
     void closeAfterFlush() noexcept;
@@ -168,7 +171,7 @@ class Connection final : public ConnHandler {
     std::int64_t head_started_ms_ = 0;  // when the first byte of the next head arrived
     std::int64_t linger_until_ms_ = 0;
     std::uint64_t read_timeout_ms_ = 0;  // as last set with conn_set_timeouts
-    std::size_t discard_budget_ = 0;
+    std::size_t discard_budget_ = 0;     // input bytes of an unread body still worth dropping
     gorgon_timer_id notify_timer_ = 0;
     const char* peer_ = nullptr;       // HOST-OWNED, valid while the connection lives
     const char* peer_host_ = nullptr;  // ditto

@@ -21,8 +21,12 @@ struct FieldFacts {
     std::size_t hosts = 0;
     std::string_view host;
     bool content_length = false;
-    std::size_t transfer_encodings = 0;
-    bool te_chunked = false;
+    // Transfer-Encoding, over all its field lines as one list (RFC 9110 5.3).
+    bool te_present = false;
+    std::size_t te_chunked = 0;  // how many codings are named chunked
+    bool te_last_chunked = false;
+    bool te_other = false;  // a coding that is not a bare "chunked" (another, or with parameters)
+    bool te_invalid = false;
     bool conn_close = false;
     bool conn_keep_alive = false;
     bool expect_other = false;
@@ -84,8 +88,17 @@ int classify(const HeaderField& f, RequestHead& r, FieldFacts& facts) {
             break;
         case 17:
             if (equalsLower(n, "transfer-encoding")) {
-                ++facts.transfer_encodings;
-                facts.te_chunked = equalsLower(f.value, "chunked");
+                facts.te_present = true;
+                forEachListElement(f.value, [&](std::string_view coding) {
+                    // transfer-coding = token *( OWS ";" OWS transfer-parameter )
+                    const std::string_view name = trimOws(coding.substr(0, coding.find(';')));
+                    if (name.empty() || !isToken(name)) facts.te_invalid = true;
+                    facts.te_last_chunked = equalsLower(name, "chunked");
+                    if (facts.te_last_chunked) ++facts.te_chunked;
+                    if (!facts.te_last_chunked || name.size() != coding.size()) {
+                        facts.te_other = true;
+                    }
+                });
             }
             break;
         default:
@@ -281,10 +294,14 @@ int parseHead(std::string_view head, const Limits& limits, RequestHead& r) {
     if (int status = parseTarget(r); status != 0) return status;
     if (r.form != TargetForm::Absolute) r.host = facts.host;
 
-    if (facts.transfer_encodings > 0) {
+    if (facts.te_present) {
         if (facts.content_length) return 400;  // both: the classic smuggling shape
         if (r.version_num == 10) return 400;   // RFC 9112 6.1: faulty framing in 1.0
-        if (facts.transfer_encodings != 1 || !facts.te_chunked) return 501;
+        // RFC 9112 6.3: chunked not last (or absent) leaves the length unknowable: 400. A sender
+        // must not apply chunked twice (6.1): 400 too. Only a well-framed body with a coding
+        // this server does not implement (gzip, chunked) is 501 (6.1).
+        if (facts.te_invalid || !facts.te_last_chunked || facts.te_chunked != 1) return 400;
+        if (facts.te_other) return 501;
         r.chunked = true;
     }
     if (facts.expect_other) return 417;
