@@ -1,5 +1,6 @@
 #include "core/host.hpp"
 
+#include "core/open_files.hpp"
 #include "log/logger.hpp"
 
 #include <algorithm>
@@ -68,6 +69,7 @@ Result<void> Host::start(Config config, bool bind) {
         auto r = plugins_.load(p.name);
         if (!r) return fail(p.config->where() + ": " + r.error());
     }
+    if (bind) checkOpenFiles(config_);
     if (auto r = servers_.apply(config_, bind); !r) return r;
     if (bind) {
         installSignals();
@@ -185,6 +187,7 @@ Result<void> Host::reloadConfig() {
     config_ = std::move(next.value());
     config_.plugin_directory =
         config_.plugin_directory.empty() ? previous.plugin_directory : config_.plugin_directory;
+    checkOpenFiles(config_);
     servers_.removeStale(config_);
     // Certificates are re-read on every SIGHUP (renewed files keep their names): new
     // handshakes use the new ones, connections keep theirs.

@@ -1,9 +1,14 @@
 #include "core/servers.hpp"
 
 #include "core/host.hpp"
+#include "core/server_admission.hpp"
 #include "log/logger.hpp"
+#include "net/socket_options.hpp"
 #include "plugin/host_api.hpp"
 #include "tls/tls_context.hpp"
+#include "util/unique_fd.hpp"
+
+#include <cstring>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -61,14 +66,17 @@ Result<void> Servers::apply(const Config& config, bool bind) {
         s->config = sc;
         s->root = config.root;
         s->canonical = identity(*sc.node);
+        s->admission = std::make_shared<Admission>(sc.name, sc.limits, host_.loop().base());
         if (auto r = buildTls(*s, sc); !r) return r;
         if (bind) {
             for (const auto& addr : sc.listen) {
                 Server* raw = s.get();
-                auto l = Listener::open(host_.loop().base(), addr,
-                                        [this, raw](int fd, const sockaddr* peer, socklen_t len) {
-                                            onAccept(*raw, fd, peer, len);
-                                        });
+                auto l = Listener::open(
+                    host_.loop().base(), addr,
+                    [this, raw](int fd, const sockaddr* peer, socklen_t len) {
+                        onAccept(*raw, fd, peer, len);
+                    },
+                    &s->config.socket);
                 if (!l) return fail("server " + sc.name + ": " + l.error());
                 s->listeners.push_back(std::move(l.value()));
             }
@@ -180,6 +188,30 @@ void Servers::stopListening() {
 }
 
 void Servers::onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len) {
+    AdmitResult admitted = admitClient(host_, s, fd, peer, len);
+    if (!admitted.ticket) return;
+    if (!admitted.after_reclaim) {
+        accepted(s, fd, peer, len, std::move(admitted.ticket));
+        return;
+    }
+    // Deferred behind the closed connection's on_close (the loop runs deferred work in order).
+    sockaddr_storage addr{};
+    std::memcpy(&addr, peer, std::min<size_t>(len, sizeof addr));
+    auto held = std::make_shared<std::pair<UniqueFd, std::unique_ptr<AdmissionTicket>>>(
+        UniqueFd(fd), std::move(admitted.ticket));
+    host_.loop().defer([this, id = s.id, addr, len, held] {
+        Server* server = byId(id);
+        if (server == nullptr) return;  // removed meanwhile: the socket and place go with `held`
+        accepted(*server, held->first.release(), reinterpret_cast<const sockaddr*>(&addr), len,
+                 std::move(held->second));
+    });
+}
+
+void Servers::accepted(Server& s, int fd, const sockaddr* peer, socklen_t len,
+                       std::unique_ptr<AdmissionTicket> ticket) {
+    const SocketOptions& opts = s.config.socket;
+    SocketBuffers buffers = opts.anyPerAddress() ? opts.buffersFor(peer) : opts.buffers;
+    if (opts.anyPerAddress()) applyClientBuffers(fd, opts, buffers);
     Generation* gen = host_.plugins().protocolOwner(s.config.protocol);
     if (gen == nullptr || gen->server_states.count(s.id) == 0) {
         GLOG(Warn, "server %s: no plugin serves protocol %s; connection refused",
@@ -192,6 +224,9 @@ void Servers::onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len) {
         GLOG(Error, "server %s: cannot set up a connection", s.config.name.c_str());
         return;
     }
+    c->admission = std::move(ticket);
+    c->admission->attach(c->id);
+    c->read_size = buffers.read_buffer.value_or(SocketOptions::kDefaultReadBuffer);
     // Implicit TLS on TCP listeners (a Unix socket is already private to the machine): the
     // protocol gets the connection once the handshake is done (handOver), so it never sees a
     // client that fails it, nor a plaintext probe.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "net/admission.hpp"
 #include "net/listener.hpp"
 #include "util/result.hpp"
 
@@ -28,6 +29,8 @@ struct Server {
     // The `tls:` block made live, or null. Replaced on SIGHUP (connections keep the one they
     // started with), which is why a change of `tls:` alone does not recreate the server.
     std::shared_ptr<const TlsContext> tls;
+    // Its connection limits and idle connections (shared: each connection's ticket holds it).
+    std::shared_ptr<Admission> admission;
     uint64_t total_connections = 0;
     uint64_t current_connections = 0;
     uint64_t requests_total = 0;
@@ -69,6 +72,9 @@ class Servers {
     Result<void> openServer(Server& s, Generation& gen);
     Result<void> buildTls(Server& s, const ServerConfig& sc);
     void onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len);
+    // A connection admitted by its server's limits (core/server_admission.cpp).
+    void accepted(Server& s, int fd, const sockaddr* peer, socklen_t len,
+                  std::unique_ptr<AdmissionTicket> ticket);
     void remove(Server& s);
 
     Host& host_;

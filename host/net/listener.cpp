@@ -1,6 +1,7 @@
 #include "net/listener.hpp"
 
 #include "log/logger.hpp"
+#include "net/socket_options.hpp"
 #include "util/unique_fd.hpp"
 
 #include <cerrno>
@@ -13,8 +14,6 @@
 namespace gorgon {
 
 namespace {
-
-constexpr int kBacklog = 511;
 
 std::string errnoText() {
     return std::strerror(errno);
@@ -46,7 +45,7 @@ Result<void> clearStaleUnixSocket(const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<Listener>> Listener::open(event_base* base, const ListenAddress& addr,
-                                                 AcceptFn on_accept) {
+                                                 AcceptFn on_accept, const SocketOptions* opts) {
     const auto* sa = reinterpret_cast<const sockaddr*>(&addr.addr);
     UniqueFd fd(::socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd.valid()) return fail(addr.text + ": socket: " + errnoText());
@@ -67,7 +66,12 @@ Result<std::unique_ptr<Listener>> Listener::open(event_base* base, const ListenA
     if (addr.isUnix() && ::chmod(addr.unix_path.c_str(), addr.unix_mode) != 0) {
         return fail(addr.text + ": chmod: " + errnoText());
     }
-    if (::listen(fd.get(), kBacklog) != 0) return fail(addr.text + ": listen: " + errnoText());
+    static const SocketOptions defaults;
+    const SocketOptions& o = opts != nullptr ? *opts : defaults;
+    for (const auto& w : applyListenOptions(fd.get(), o, !addr.isUnix())) {
+        GLOG(Warn, "%s: the kernel refused %s", addr.text.c_str(), w.c_str());
+    }
+    if (::listen(fd.get(), o.backlog) != 0) return fail(addr.text + ": listen: " + errnoText());
 
     auto l = std::make_unique<Listener>(Key{});
     l->addr_ = addr;
@@ -81,8 +85,10 @@ Result<std::unique_ptr<Listener>> Listener::open(event_base* base, const ListenA
         l->bound_ = addr.isUnix() ? "unix:" + addr.unix_path : addr.text;
     }
     int raw = fd.release();
+    // Backlog 0: libevent must not call listen() again (with -1 it does, with 128, and the
+    // configured backlog is lost).
     l->listener_.reset(evconnlistener_new(base, &Listener::onAccept, l.get(),
-                                          LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, raw));
+                                          LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, raw));
     if (!l->listener_) {
         ::close(raw);
         return fail(addr.text + ": cannot watch the listening socket");

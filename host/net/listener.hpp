@@ -1,6 +1,7 @@
 // A listening socket (TCP over IPv4/IPv6, or Unix) with libevent accepting on it.
 #pragma once
 
+#include "config/server_limits.hpp"
 #include "net/address.hpp"
 #include "util/c_handle.hpp"
 #include "util/result.hpp"
@@ -20,8 +21,10 @@ class Listener {
 
     // Binds and listens. For Unix sockets a stale socket file is replaced, anything else at
     // that path is an error. The actual address (port 0 resolved) is in boundAddress().
+    // `opts`: a server's `socket:` settings (backlog, buffers, keep-alive, deferred accept).
     static Result<std::unique_ptr<Listener>> open(event_base* base, const ListenAddress& addr,
-                                                  AcceptFn on_accept);
+                                                  AcceptFn on_accept,
+                                                  const SocketOptions* opts = nullptr);
     Listener(const Listener&) = delete;
     Listener& operator=(const Listener&) = delete;
     ~Listener();
