@@ -23,7 +23,7 @@ import textwrap
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon
+from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
 
 PLUGINS = ("http.so", "http-static.so", "fs-os.so")
 FLOOD = 10_000
@@ -106,9 +106,9 @@ class LimitsCase(unittest.TestCase):
         s.connect(self.addr)
         return s
 
-    def get(self, s, path="/hello.txt"):
+    def get(self, s, path="/hello.txt", host="x"):
         """One keep-alive request; returns the status (None if the connection was closed)."""
-        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
         data = b""
         while b"\r\n\r\n" not in data:
             try:
@@ -278,3 +278,174 @@ class TestIdleReclaim(LimitsCase):
         d = self.connect()
         self.addCleanup(d.close)
         self.assertEqual(self.get(d), 200)
+
+
+def ss(*args):
+    return subprocess.run(["ss", "-H", *args], capture_output=True, text=True, timeout=20,
+                          check=True).stdout
+
+
+class TestSocketSettings(LimitsCase):
+    def setUp(self):
+        if shutil.which("ss") is None:
+            self.skipTest("ss (iproute2) is not installed")
+
+    def server_side(self, client, opts="-tnmo"):
+        """ss's line for the server's end of `client`'s connection."""
+        cport = client.getsockname()[1]
+        out = ss(opts, "state", "established", f"( sport = :{self.addr[1]} and dport = :{cport} )")
+        self.assertTrue(out.strip(), f"no server socket for client port {cport}")
+        return out
+
+    def test_backlog_buffers_and_keepalive_as_the_kernel_shows_them(self):
+        # Sizes the kernel does not pick by itself: it doubles what is asked (socket(7)).
+        self.start(socket_opts="""\
+            backlog: 77
+            rcvbuf: 96k
+            sndbuf: 48k
+            keepalive: {idle: 50s, interval: 7s, count: 3}
+            by_address:
+              - {prefix: 127.0.0.2/32, rcvbuf: 80k, sndbuf: 40k, read_buffer: 4k}
+            """)
+        listening = ss("-ltn", f"( sport = :{self.addr[1]} )")
+        self.assertRegex(listening, r"LISTEN\s+\d+\s+77\s")  # Send-Q of a listener: its backlog
+        plain = self.connect()
+        self.addCleanup(plain.close)
+        self.assertEqual(self.get(plain), 200)
+        line = self.server_side(plain)
+        self.assertIn(f"rb{2 * 96 * 1024},", line)
+        self.assertIn(f"tb{2 * 48 * 1024},", line)
+        # Inherited from the listener: the first probe 50 s after the last packet (the kernel's
+        # own default is 2 hours).
+        m = re.search(r"timer:\(keepalive,(\d+)sec,0\)", line)
+        self.assertIsNotNone(m, line)
+        self.assertTrue(30 <= int(m.group(1)) <= 50, line)
+        # A client under the prefix gets its own buffers, and is served with a 4k read size.
+        other = self.connect("127.0.0.2")
+        self.addCleanup(other.close)
+        self.assertEqual(self.get(other, host="x" * 9000), 200)  # a head of three reads
+        line = self.server_side(other)
+        self.assertIn(f"rb{2 * 80 * 1024},", line)
+        self.assertIn(f"tb{2 * 40 * 1024},", line)
+
+    def test_unset_buffers_are_the_kernels(self):
+        self.start()
+        c = self.connect()
+        self.addCleanup(c.close)
+        self.assertEqual(self.get(c), 200)
+        line = self.server_side(c)
+        self.assertNotIn(f"rb{2 * 96 * 1024},", line)
+        self.assertNotIn("keepalive", line)
+        listening = ss("-ltn", f"( sport = :{self.addr[1]} )")
+        self.assertRegex(listening, r"LISTEN\s+\d+\s+511\s")
+
+    def test_defer_accept_keeps_a_silent_client_from_the_server(self):
+        # With one place per address, a silent connection would take it; deferred, the kernel
+        # holds it until data arrives, and the client that speaks is served.
+        self.start(limits="per_address: 1\n", socket_opts="defer_accept: 30s\n")
+        silent = self.connect()
+        self.addCleanup(silent.close)
+        speaking = self.connect()
+        self.addCleanup(speaking.close)
+        self.assertEqual(self.get(speaking), 200)
+        self.assertEqual(self.state(silent), "open")
+
+
+class TestOpenFiles(unittest.TestCase):
+    def run_with_soft_limit(self, soft, top, servers_limits):
+        previous = resource.getrlimit(resource.RLIMIT_NOFILE)
+        hard = previous[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        try:
+            g = Gorgon(textwrap.dedent(top) + textwrap.dedent(f"""\
+                servers:
+                  - name: a
+                    protocol: chat
+                    listen: ["127.0.0.1:0"]
+                    limits: {{max_connections: {servers_limits[0]}}}
+                  - name: b
+                    protocol: chat
+                    listen: ["127.0.0.1:0"]
+                    limits: {{max_connections: {servers_limits[1]}}}
+                plugins:
+                  directory: @PLUGIN_DIR@
+                  runtime_directory: @DIR@/run
+                  load: {{chat: {{}}}}
+                """))
+            g.start(expect_servers=["a", "b"])
+        finally:
+            resource.setrlimit(resource.RLIMIT_NOFILE, previous)
+        self.addCleanup(g.__exit__, None, None, None)
+        with open(f"/proc/{g.proc.pid}/limits") as f:
+            m = re.search(r"Max open files\s+(\d+)\s+(\d+)", f.read())
+        return g, int(m.group(1)), int(m.group(2)), hard
+
+    def test_raised_to_the_hard_limit(self):
+        g, soft, hard, expected_hard = self.run_with_soft_limit(256, "", (100, 100))
+        self.assertEqual((soft, hard), (expected_hard, expected_hard))
+        self.assertRegex(g.log(), rf"open-file limit raised from 256 to {expected_hard}")
+        self.assertNotIn("need", g.log())
+
+    def test_a_configuration_that_does_not_fit_is_named(self):
+        g, soft, hard, _ = self.run_with_soft_limit(256, "max_open_files: 1000\n", (700, 400))
+        self.assertEqual(soft, 1000)
+        g.wait_log(r"\[warn\] the servers' connection limits \(a 700 \+ b 400, plus 64 for the "
+                   r"host\) need 1166 open files but the limit is 1000")
+
+
+class TestConfigErrors(unittest.TestCase):
+    def check(self, server_extra, top=""):
+        text = textwrap.dedent(top) + textwrap.dedent("""\
+            plugins:
+              directory: @PLUGIN_DIR@
+              load: {chat: {}}
+            servers:
+              - name: talk
+                protocol: chat
+                listen: ["127.0.0.1:0"]
+            """) + textwrap.indent(textwrap.dedent(server_extra), "    ")
+        return check_config(text.replace("@PLUGIN_DIR@", PLUGIN_DIR))
+
+    def test_valid_settings(self):
+        code, out = self.check("""\
+            limits: {max_connections: 500, per_address: 20, ipv4_prefix: 24, ipv6_prefix: 56,
+                     reclaim_idle: false}
+            socket:
+              backlog: 1024
+              rcvbuf: 256k
+              sndbuf: 1M
+              read_buffer: 64k
+              keepalive: true
+              defer_accept: 5s
+              by_address:
+                - {prefix: "10.0.0.0/8", rcvbuf: 4M}
+                - {prefix: "2001:db8::/32", read_buffer: 4k}
+            """, top="max_open_files: 65536\nlimits: {per_address: 0}\n")
+        self.assertEqual(code, 0, out)
+
+    def test_errors_are_located(self):
+        code, out = self.check("""\
+            limits: {max_connections: 0, per_address: -1, ipv6_prefix: 129, burst: 3}
+            socket:
+              backlog: lots
+              rcvbuf: 12
+              read_buffer: 1G
+              keepalive: {idle: 1500ms, count: 500}
+              by_address:
+                - {prefix: "10.0.0.1/8", sndbuf: 64k}
+                - {rcvbuf: 64k}
+            """, top="max_open_files: 10\n")
+        self.assertNotEqual(code, 0)
+        for pattern in (r":1:\d+: max_open_files: must be between 64",
+                        r":9:\d+: servers\[0\]\.limits\.max_connections: must be between 1 and",
+                        r":9:\d+: servers\[0\]\.limits\.per_address: must be between 0 and",
+                        r":9:\d+: servers\[0\]\.limits\.ipv6_prefix: must be between 1 and 128",
+                        r"unknown key \"burst\"",
+                        r":11:\d+: servers\[0\]\.socket\.backlog: expected an integer",
+                        r":12:\d+: servers\[0\]\.socket\.rcvbuf: must be between 1024 and",
+                        r":13:\d+: servers\[0\]\.socket\.read_buffer: must be between 1024 and",
+                        r":14:\d+: servers\[0\]\.socket\.keepalive\.idle: expected whole seconds",
+                        r":14:\d+: servers\[0\]\.socket\.keepalive\.count: must be between 1 and 127",
+                        r"\"10\.0\.0\.1/8\" has bits set past the prefix \(did you mean 10\.0\.0\.0/8\?\)",
+                        r":17:\d+: servers\[0\]\.socket\.by_address\[1\]: an entry needs a prefix"):
+            self.assertRegex(out, pattern)
