@@ -9,8 +9,9 @@ packages=(
     build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
     # libraries
     libevent-dev libyaml-cpp-dev libssl-dev doctest-dev zlib1g-dev libcrypt-dev
-    # test clients and tools (openssl: the TLS tests make their certificates with it)
-    curl python3 lftp netcat-openbsd binutils procps openssl
+    # test clients and tools (openssl: the TLS tests make their certificates with it; iproute2:
+    # test_limits reads backlogs, buffers and keep-alive timers with ss)
+    curl python3 lftp netcat-openbsd binutils procps openssl iproute2
 )
 
 missing=()

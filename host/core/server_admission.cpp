@@ -35,15 +35,17 @@ AdmitResult admitClient(Host& host, Server& s, int fd, const sockaddr* peer, soc
         gorgon_conn_id victim =
             a.oldestIdle([&](gorgon_conn_id id) { return reclaimable(conns, id); });
         if (Connection* c = victim != 0 ? conns.find(victim) : nullptr) {
-            a.reclaimed(c->peer, now - c->active_ms, now);
+            // Closed before the line is written: a reader of the log finds the socket closed.
             conns.close(*c, GORGON_CLOSE_SHUTDOWN, false);
+            a.reclaimed(c->peer, now - c->active_ms, now);
             return {a.admit(d), true};
         }
         d.verdict = Admission::Verdict::ServerFull;
     }
     if (d.verdict != Admission::Verdict::Admit) {
-        a.refused(d, formatAddress(peer, len), now);
+        std::string who = formatAddress(peer, len);
         resetAndClose(fd);
+        a.refused(d, who, now);
         return {};
     }
     return {a.admit(d), false};
