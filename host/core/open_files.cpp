@@ -43,8 +43,8 @@ uint64_t raiseOpenFileLimit(uint64_t max_open_files) {
         return rl.rlim_cur;
     }
     if (next.rlim_cur != rl.rlim_cur) {
-        GLOG(Info, "open-file limit raised from %llu to %llu (hard limit %llu)",
-             static_cast<ull>(rl.rlim_cur), static_cast<ull>(next.rlim_cur),
+        GLOG(Info, "open-file limit set to %llu (was %llu; hard limit %llu)",
+             static_cast<ull>(next.rlim_cur), static_cast<ull>(rl.rlim_cur),
              static_cast<ull>(next.rlim_max));
     }
     return next.rlim_cur;

@@ -103,7 +103,14 @@ Listener::~Listener() {
 }
 
 void Listener::pause() noexcept {
+    paused_ = true;
+    resume_.reset();
     if (listener_) evconnlistener_disable(listener_.get());
+}
+
+void Listener::onResume(evutil_socket_t, short, void* arg) noexcept {
+    auto* self = static_cast<Listener*>(arg);
+    if (!self->paused_ && self->listener_) evconnlistener_enable(self->listener_.get());
 }
 
 void Listener::onAccept(evconnlistener*, evutil_socket_t fd, sockaddr* peer, int len,
@@ -118,9 +125,35 @@ void Listener::onAccept(evconnlistener*, evutil_socket_t fd, sockaddr* peer, int
 }
 
 void Listener::onError(evconnlistener*, void* arg) noexcept {
-    // EMFILE/ENFILE and friends: log and keep listening; libevent retries on the next event.
     auto* self = static_cast<Listener*>(arg);
-    GLOG(Warn, "accept on %s failed: %s", self->bound_.c_str(), errnoText().c_str());
+    int err = errno;
+    bool out_of_descriptors = err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+    if (!out_of_descriptors) {
+        GLOG(Warn, "accept on %s failed: %s", self->bound_.c_str(), std::strerror(err));
+        return;
+    }
+    // The pending connection stays in the queue and the socket stays readable: accepting again
+    // at once would spin the loop (and the log) until a descriptor frees. Pause, as nginx does.
+    event_base* base = evconnlistener_get_base(self->listener_.get());
+    if (!self->resume_) {
+        self->resume_.reset(event_new(base, -1, 0, &Listener::onResume, self));
+    }
+    if (!self->resume_) return;
+    evconnlistener_disable(self->listener_.get());
+    timeval tv{0, static_cast<suseconds_t>(kAcceptPauseMs * 1000)};
+    event_add(self->resume_.get(), &tv);
+    self->failures_++;
+    timeval now{};
+    event_base_gettimeofday_cached(base, &now);
+    int64_t now_ms = static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_usec / 1000;
+    if (now_ms - self->last_failure_log_ms_ < 1000) return;
+    GLOG(Warn,
+         "accept on %s failed: %s; accepting paused for %d ms at a time (%llu times since the "
+         "last line). Raise the open-file limit (max_open_files) or lower limits.max_connections",
+         self->bound_.c_str(), std::strerror(err), kAcceptPauseMs,
+         static_cast<unsigned long long>(self->failures_));
+    self->failures_ = 0;
+    self->last_failure_log_ms_ = now_ms;
 }
 
 }  // namespace gorgon

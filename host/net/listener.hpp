@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/server_limits.hpp"
+#include "loop/event_loop.hpp"
 #include "net/address.hpp"
 #include "util/c_handle.hpp"
 #include "util/result.hpp"
@@ -44,10 +45,18 @@ class Listener {
     static void onAccept(evconnlistener*, evutil_socket_t fd, sockaddr* peer, int len,
                          void* arg) noexcept;
     static void onError(evconnlistener*, void* arg) noexcept;
+    static void onResume(evutil_socket_t, short, void* arg) noexcept;
+
+    // Out of descriptors, accepting pauses this long before it tries again.
+    static constexpr int kAcceptPauseMs = 100;
 
     ListenAddress addr_;
     std::string bound_;
     AcceptFn on_accept_;
+    bool paused_ = false;
+    uint64_t failures_ = 0;  // accepts that ran out of descriptors since the last log line
+    int64_t last_failure_log_ms_ = -1'000'000;
+    EventPtr resume_;
     ListenerPtr listener_;  // last: freed first
 };
 

@@ -383,7 +383,7 @@ class TestOpenFiles(unittest.TestCase):
     def test_raised_to_the_hard_limit(self):
         g, soft, hard, expected_hard = self.run_with_soft_limit(256, "", (100, 100))
         self.assertEqual((soft, hard), (expected_hard, expected_hard))
-        self.assertRegex(g.log(), rf"open-file limit raised from 256 to {expected_hard}")
+        self.assertRegex(g.log(), rf"open-file limit set to {expected_hard} \(was 256; hard limit {expected_hard}\)")
         self.assertNotIn("need", g.log())
 
     def test_a_configuration_that_does_not_fit_is_named(self):
@@ -391,6 +391,28 @@ class TestOpenFiles(unittest.TestCase):
         self.assertEqual(soft, 1000)
         g.wait_log(r"\[warn\] the servers' connection limits \(a 700 \+ b 400, plus 64 for the "
                    r"host\) need 1166 open files but the limit is 1000")
+
+
+class TestOutOfDescriptors(LimitsCase):
+    def test_accepting_pauses_instead_of_spinning_and_recovers(self):
+        # 64 descriptors: the host's own (about 20) and room for a few dozen clients, far less
+        # than max_connections: accept() fails with EMFILE while connections wait in the queue.
+        self.start(limits="max_connections: 200\nper_address: 0\nreclaim_idle: false\n",
+                   top="max_open_files: 64\n")
+        self.g.wait_log(r"need \d+ open files but the limit is 64")
+        started = time.monotonic()
+        clients = [self.connect() for _ in range(80)]
+        self.addCleanup(lambda: [c.close() for c in clients])
+        self.g.wait_log(r"accept on 127\.0\.0\.1:\d+ failed: Too many open files; accepting "
+                        r"paused for 100 ms at a time \(\d+ times since the last line\)")
+        for c in clients:
+            c.close()
+        # Once descriptors free up, the queue drains and a new client is served.
+        fresh = self.connect()
+        self.addCleanup(fresh.close)
+        self.assertEqual(self.get(fresh), 200)
+        lines = len(re.findall(r"accept on .* failed", self.g.log()))
+        self.assertLessEqual(lines, int(time.monotonic() - started) + 2, self.g.log()[-2000:])
 
 
 class TestConfigErrors(unittest.TestCase):
