@@ -252,6 +252,10 @@ log:
   level: warn
   file: $dir/error.log
 shutdown_timeout: 1s
+# Every client of a benchmark is 127.0.0.1: no per-address limit.
+limits:
+  max_connections: $((IDLE_CONNS + 1000))
+  per_address: 0
 plugins:
   directory: $GORGON_PLUGIN_DIR
   runtime_directory: $GORGON_RUNTIME_DIR

@@ -10,8 +10,9 @@ packages=(
     # libraries
     libevent-dev libyaml-cpp-dev libssl-dev doctest-dev zlib1g-dev libcrypt-dev
     # test clients and tools (openssl: the TLS tests make their certificates with it; wrk:
-    # load across a configuration reload)
-    curl python3 lftp netcat-openbsd binutils procps openssl wrk
+    # load across a configuration reload; iproute2: test_limits reads backlogs, buffers and
+    # keep-alive timers with ss)
+    curl python3 lftp netcat-openbsd binutils procps openssl wrk iproute2
 )
 
 missing=()

@@ -98,9 +98,15 @@ void readPlugins(Validator& v, const ConfigNode& node, Config& c) {
 
 void readServer(Validator& v, const ConfigNode& node, Config& c, std::set<std::string>& names) {
     if (!expectMap(v, &node)) return;
-    v.add(node.unknownKeys({"name", "protocol", "listen", "socket_mode", "config", "tls"}));
+    v.add(node.unknownKeys(
+        {"name", "protocol", "listen", "socket_mode", "config", "tls", "limits", "socket"}));
     ServerConfig s;
     s.node = &node;
+    s.limits = c.limits;
+    std::vector<std::string> socket_errors;
+    if (const auto* n = node.get("limits")) readConnectionLimits(*n, s.limits, socket_errors);
+    if (const auto* n = node.get("socket")) readSocketOptions(*n, s.socket, socket_errors);
+    v.add(std::move(socket_errors));
     const auto* name = node.get("name");
     const auto* protocol = node.get("protocol");
     const auto* listen = node.get("listen");
@@ -171,7 +177,8 @@ Result<Config> validate(std::shared_ptr<const ConfigNode> root) {
     c.root = root;
     Validator v;
     if (!root->isMap()) return root->error("the configuration must be a map");
-    v.add(root->unknownKeys({"log", "user", "group", "shutdown_timeout", "plugins", "servers"}));
+    v.add(root->unknownKeys({"log", "user", "group", "shutdown_timeout", "max_open_files", "limits",
+                             "plugins", "servers"}));
     if (const auto* n = root->get("log")) readLog(v, *n, c);
     if (const auto* n = root->get("user")) v.take(n->asString(), c.user);
     if (const auto* n = root->get("group")) v.take(n->asString(), c.group);
@@ -179,6 +186,16 @@ Result<Config> validate(std::shared_ptr<const ConfigNode> root) {
         v.take(n->asDurationMs(), c.shutdown_timeout_ms);
     }
     if (const auto* n = root->get("plugins")) readPlugins(v, *n, c);
+    if (const auto* n = root->get("max_open_files")) {
+        int64_t files = 0;
+        if (v.take(n->asInt(64, 1 << 30), files)) c.max_open_files = static_cast<uint64_t>(files);
+    }
+    // Before the servers: their `limits:` start from these.
+    if (const auto* n = root->get("limits")) {
+        std::vector<std::string> errors;
+        readConnectionLimits(*n, c.limits, errors);
+        v.add(std::move(errors));
+    }
     if (const auto* servers = root->get("servers"); servers != nullptr && !servers->isNull()) {
         if (!servers->isSequence()) {
             v.add(servers->error("expected a list of servers"));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config_node.hpp"
+#include "config/server_limits.hpp"
 #include "log/logger.hpp"
 #include "net/address.hpp"
 #include "tls/tls_config.hpp"
@@ -27,6 +28,8 @@ struct ServerConfig {
     const ConfigNode* config = nullptr;  // the `config:` subtree; never null
     const ConfigNode* node = nullptr;    // the whole entry, for errors and change detection
     std::optional<TlsConfig> tls;        // the `tls:` block (TCP listeners only)
+    ConnectionLimits limits;             // `limits:` over the top-level defaults
+    SocketOptions socket;                // `socket:`
 };
 
 struct Config {
@@ -39,6 +42,9 @@ struct Config {
     std::string user;
     std::string group;
     uint64_t shutdown_timeout_ms = 10'000;
+    // The open-file limit to raise RLIMIT_NOFILE's soft limit to; 0: the hard limit.
+    uint64_t max_open_files = 0;
+    ConnectionLimits limits;  // the top-level `limits:`: every server's defaults
 
     std::string plugin_directory;  // empty: the default (beside the binary, or installed)
     std::string runtime_directory = "run/plugins";

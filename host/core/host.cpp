@@ -1,6 +1,7 @@
 #include "core/host.hpp"
 
 #include "core/config_check.hpp"
+#include "core/open_files.hpp"
 #include "log/logger.hpp"
 
 #include <algorithm>
@@ -71,6 +72,7 @@ Result<void> Host::start(Config config, bool bind) {
         auto r = plugins_.load(p.name);
         if (!r) return fail(p.config->where() + ": " + r.error());
     }
+    if (bind) checkOpenFiles(config_);
     if (auto r = servers_.apply(config_, bind); !r) return r;
     if (bind) {
         installSignals();
@@ -204,6 +206,7 @@ Result<void> Host::reloadConfig() {
     config_ = std::move(next.value());
     config_.plugin_directory =
         config_.plugin_directory.empty() ? previous.plugin_directory : config_.plugin_directory;
+    checkOpenFiles(config_);
     servers_.removeStale(config_);
     // Certificates are re-read on every SIGHUP (renewed files keep their names): new
     // handshakes use the new ones, connections keep theirs.

@@ -1,9 +1,14 @@
 #include "core/servers.hpp"
 
 #include "core/host.hpp"
+#include "core/server_admission.hpp"
 #include "log/logger.hpp"
+#include "net/socket_options.hpp"
 #include "plugin/host_api.hpp"
 #include "tls/tls_context.hpp"
+#include "util/unique_fd.hpp"
+
+#include <cstring>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -41,19 +46,21 @@ void Servers::removeStale(const Config& config) {
     for (Server* s : stale) retire(*s, true);
 }
 
-Result<std::unique_ptr<Listener>> Servers::bind(const std::string& name,
-                                                const ListenAddress& addr) {
+Result<std::unique_ptr<Listener>> Servers::bind(const std::string& name, const ListenAddress& addr,
+                                                const SocketOptions& opts) {
     // By name, not by instance: a listener kept across a reload hands its connections to the
     // server's newest configuration.
-    auto l = Listener::open(host_.loop().base(), addr,
-                            [this, name](int fd, const sockaddr* peer, socklen_t len) {
-                                Server* s = byName(name);
-                                if (s == nullptr) {
-                                    ::close(fd);
-                                    return;
-                                }
-                                onAccept(*s, fd, peer, len);
-                            });
+    auto l = Listener::open(
+        host_.loop().base(), addr,
+        [this, name](int fd, const sockaddr* peer, socklen_t len) {
+            Server* s = byName(name);
+            if (s == nullptr) {
+                ::close(fd);
+                return;
+            }
+            onAccept(*s, fd, peer, len);
+        },
+        &opts);
     if (!l) return fail("server " + name + ": " + l.error());
     return std::move(l.value());
 }
@@ -72,6 +79,13 @@ Result<std::vector<Servers::Staged>> Servers::prepare(const Config& config, bool
         s.root = config.root;
         s.canonical = std::move(canonical);
         if (live != nullptr) s.tls = live->tls;  // session keys carry over, as on a refresh
+        // Unchanged limits keep one account across the configuration generations, so the
+        // connections finishing on the old settings still count against the new ones.
+        if (live != nullptr && live->admission && live->admission->limits() == sc.limits) {
+            s.admission = live->admission;
+        } else {
+            s.admission = std::make_shared<Admission>(sc.name, sc.limits, host_.loop().base());
+        }
         if (auto r = buildTls(s, sc); !r) return fail(r.error());
         if (bind_now) {
             for (const auto& addr : sc.listen) {
@@ -85,7 +99,7 @@ Result<std::vector<Servers::Staged>> Servers::prepare(const Config& config, bool
                     st.listeners.emplace_back();
                     continue;
                 }
-                auto l = bind(sc.name, addr);
+                auto l = bind(sc.name, addr, s.config.socket);
                 if (!l) return fail(l.error());
                 st.listeners.push_back(std::move(l.value()));
             }
@@ -264,6 +278,30 @@ void Servers::stopListening() {
 }
 
 void Servers::onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len) {
+    AdmitResult admitted = admitClient(host_, s, fd, peer, len);
+    if (!admitted.ticket) return;
+    if (!admitted.after_reclaim) {
+        accepted(s, fd, peer, len, std::move(admitted.ticket));
+        return;
+    }
+    // Deferred behind the closed connection's on_close (the loop runs deferred work in order).
+    sockaddr_storage addr{};
+    std::memcpy(&addr, peer, std::min<size_t>(len, sizeof addr));
+    auto held = std::make_shared<std::pair<UniqueFd, std::unique_ptr<AdmissionTicket>>>(
+        UniqueFd(fd), std::move(admitted.ticket));
+    host_.loop().defer([this, id = s.id, addr, len, held] {
+        Server* server = byId(id);
+        if (server == nullptr) return;  // removed meanwhile: the socket and place go with `held`
+        accepted(*server, held->first.release(), reinterpret_cast<const sockaddr*>(&addr), len,
+                 std::move(held->second));
+    });
+}
+
+void Servers::accepted(Server& s, int fd, const sockaddr* peer, socklen_t len,
+                       std::unique_ptr<AdmissionTicket> ticket) {
+    const SocketOptions& opts = s.config.socket;
+    SocketBuffers buffers = opts.anyPerAddress() ? opts.buffersFor(peer) : opts.buffers;
+    if (opts.anyPerAddress()) applyClientBuffers(fd, opts, buffers);
     Generation* gen = host_.plugins().protocolOwner(s.config.protocol);
     if (gen == nullptr || gen->server_states.count(s.id) == 0) {
         GLOG(Warn, "server %s: no plugin serves protocol %s; connection refused",
@@ -276,6 +314,9 @@ void Servers::onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len) {
         GLOG(Error, "server %s: cannot set up a connection", s.config.name.c_str());
         return;
     }
+    c->admission = std::move(ticket);
+    c->admission->attach(c->id);
+    c->read_size = buffers.read_buffer.value_or(SocketOptions::kDefaultReadBuffer);
     // Implicit TLS on TCP listeners (a Unix socket is already private to the machine): the
     // protocol gets the connection once the handshake is done (handOver), so it never sees a
     // client that fails it, nor a plaintext probe.

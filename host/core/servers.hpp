@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "net/admission.hpp"
 #include "net/listener.hpp"
 #include "util/result.hpp"
 
@@ -30,6 +31,8 @@ struct Server {
     // The `tls:` block made live, or null. Replaced on SIGHUP (connections keep the one they
     // started with), which is why a change of `tls:` alone does not recreate the server.
     std::shared_ptr<const TlsContext> tls;
+    // Its connection limits and idle connections (shared: each connection's ticket holds it).
+    std::shared_ptr<Admission> admission;
     uint64_t total_connections = 0;
     uint64_t current_connections = 0;
     uint64_t requests_total = 0;
@@ -101,11 +104,16 @@ class Servers {
   private:
     Result<void> openServer(Server& s, Generation& gen);
     Result<void> buildTls(Server& s, const ServerConfig& sc);
-    Result<std::unique_ptr<Listener>> bind(const std::string& name, const ListenAddress& addr);
+    // A kept listener keeps the socket settings it was opened with (backlog, deferred accept).
+    Result<std::unique_ptr<Listener>> bind(const std::string& name, const ListenAddress& addr,
+                                           const SocketOptions& opts);
     void onAccept(Server& s, int fd, const sockaddr* peer, socklen_t len);
     // Moves `s` from the live servers to the retiring ones.
     void retire(Server& s, bool removed);
     void closeWhenEmpty(Server& s);
+    // A connection admitted by its server's limits (core/server_admission.cpp).
+    void accepted(Server& s, int fd, const sockaddr* peer, socklen_t len,
+                  std::unique_ptr<AdmissionTicket> ticket);
 
     Host& host_;
     std::vector<std::unique_ptr<Server>> servers_;

@@ -278,7 +278,8 @@ void Connections::readOnce(Connection& c) {
         return;
     }
     evbuffer_iovec v{};
-    if (evbuffer_reserve_space(c.in.get(), kReadSize, &v, 1) < 1) {
+    // One read per readiness event: enough for a pipeline of requests, fair to the others.
+    if (evbuffer_reserve_space(c.in.get(), c.read_size, &v, 1) < 1) {
         close(c, GORGON_CLOSE_ERROR, false);
         return;
     }
@@ -401,6 +402,7 @@ void Connections::close(Connection& c, gorgon_close_reason reason, bool flush_fi
     c.write_ev.reset();
     ::close(c.fd);
     c.fd = -1;
+    c.admission.reset();  // the place is free for the next accept
     gorgon_conn_id id = c.id;
     loop_.defer([this, id, reason] { finish(id, reason); });
 }
@@ -440,6 +442,7 @@ void Connections::shutdownWrite(Connection& c) {
 gorgon_status Connections::beginRequest(Connection& c) {
     if (c.in_request) return GORGON_E_INVAL;
     c.in_request = true;
+    if (c.admission) c.admission->requestBegun();
     if (c.owner != nullptr) c.owner->requests_inflight++;
     if (c.server != nullptr) c.server->requests_inflight++;
     return GORGON_OK;
@@ -448,6 +451,7 @@ gorgon_status Connections::beginRequest(Connection& c) {
 gorgon_status Connections::endRequest(Connection& c) {
     if (!c.in_request) return GORGON_E_INVAL;
     c.in_request = false;
+    if (c.admission) c.admission->requestEnded();
     c.requests++;
     totals_.requests++;
     if (c.owner != nullptr) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "loop/event_loop.hpp"
+#include "net/admission.hpp"
 #include "net/producers.hpp"
 #include "util/c_handle.hpp"
 #include "util/handle_table.hpp"
@@ -67,6 +68,11 @@ class Connection {
     bool in_request = false;    // between conn_request_begin and conn_request_end
     uint64_t read_timeout_ms = 0;
     uint64_t write_timeout_ms = 0;
+    // Bytes read per readiness event (the server's `socket.read_buffer`).
+    uint32_t read_size = 16 * 1024;
+    // Its place in the server's limits (accepted on a server's listener only); dropped as the
+    // socket closes.
+    std::unique_ptr<AdmissionTicket> admission;
 
     struct Queued {
         gorgon_producer_id producer;
@@ -172,8 +178,6 @@ class Connections {
     static constexpr uint64_t kFlushTimeoutMs = 30'000;
     // Producers are pulled until this much output is queued; the socket drains it before more.
     static constexpr size_t kOutputHighWater = 256 * 1024;
-    // One read per readiness event: enough for a pipeline of requests, fair to other connections.
-    static constexpr size_t kReadSize = 16 * 1024;
     static timeval toTimeval(uint64_t ms) noexcept {
         return timeval{static_cast<time_t>(ms / 1000),
                        static_cast<suseconds_t>((ms % 1000) * 1000)};

@@ -1,6 +1,7 @@
 #include "net/listener.hpp"
 
 #include "log/logger.hpp"
+#include "net/socket_options.hpp"
 #include "util/unique_fd.hpp"
 
 #include <cerrno>
@@ -13,8 +14,6 @@
 namespace gorgon {
 
 namespace {
-
-constexpr int kBacklog = 511;
 
 std::string errnoText() {
     return std::strerror(errno);
@@ -46,7 +45,7 @@ Result<void> clearStaleUnixSocket(const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<Listener>> Listener::open(event_base* base, const ListenAddress& addr,
-                                                 AcceptFn on_accept) {
+                                                 AcceptFn on_accept, const SocketOptions* opts) {
     const auto* sa = reinterpret_cast<const sockaddr*>(&addr.addr);
     UniqueFd fd(::socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd.valid()) return fail(addr.text + ": socket: " + errnoText());
@@ -67,7 +66,12 @@ Result<std::unique_ptr<Listener>> Listener::open(event_base* base, const ListenA
     if (addr.isUnix() && ::chmod(addr.unix_path.c_str(), addr.unix_mode) != 0) {
         return fail(addr.text + ": chmod: " + errnoText());
     }
-    if (::listen(fd.get(), kBacklog) != 0) return fail(addr.text + ": listen: " + errnoText());
+    static const SocketOptions defaults;
+    const SocketOptions& o = opts != nullptr ? *opts : defaults;
+    for (const auto& w : applyListenOptions(fd.get(), o, !addr.isUnix())) {
+        GLOG(Warn, "%s: the kernel refused %s", addr.text.c_str(), w.c_str());
+    }
+    if (::listen(fd.get(), o.backlog) != 0) return fail(addr.text + ": listen: " + errnoText());
 
     auto l = std::make_unique<Listener>(Key{});
     l->addr_ = addr;
@@ -81,8 +85,10 @@ Result<std::unique_ptr<Listener>> Listener::open(event_base* base, const ListenA
         l->bound_ = addr.isUnix() ? "unix:" + addr.unix_path : addr.text;
     }
     int raw = fd.release();
+    // Backlog 0: libevent must not call listen() again (with -1 it does, with 128, and the
+    // configured backlog is lost).
     l->listener_.reset(evconnlistener_new(base, &Listener::onAccept, l.get(),
-                                          LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, raw));
+                                          LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, raw));
     if (!l->listener_) {
         ::close(raw);
         return fail(addr.text + ": cannot watch the listening socket");
@@ -97,7 +103,14 @@ Listener::~Listener() {
 }
 
 void Listener::pause() noexcept {
+    paused_ = true;
+    resume_.reset();
     if (listener_) evconnlistener_disable(listener_.get());
+}
+
+void Listener::onResume(evutil_socket_t, short, void* arg) noexcept {
+    auto* self = static_cast<Listener*>(arg);
+    if (!self->paused_ && self->listener_) evconnlistener_enable(self->listener_.get());
 }
 
 void Listener::onAccept(evconnlistener*, evutil_socket_t fd, sockaddr* peer, int len,
@@ -112,9 +125,35 @@ void Listener::onAccept(evconnlistener*, evutil_socket_t fd, sockaddr* peer, int
 }
 
 void Listener::onError(evconnlistener*, void* arg) noexcept {
-    // EMFILE/ENFILE and friends: log and keep listening; libevent retries on the next event.
     auto* self = static_cast<Listener*>(arg);
-    GLOG(Warn, "accept on %s failed: %s", self->bound_.c_str(), errnoText().c_str());
+    int err = errno;
+    bool out_of_descriptors = err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+    if (!out_of_descriptors) {
+        GLOG(Warn, "accept on %s failed: %s", self->bound_.c_str(), std::strerror(err));
+        return;
+    }
+    // The pending connection stays in the queue and the socket stays readable: accepting again
+    // at once would spin the loop (and the log) until a descriptor frees. Pause, as nginx does.
+    event_base* base = evconnlistener_get_base(self->listener_.get());
+    if (!self->resume_) {
+        self->resume_.reset(event_new(base, -1, 0, &Listener::onResume, self));
+    }
+    if (!self->resume_) return;
+    evconnlistener_disable(self->listener_.get());
+    timeval tv{0, static_cast<suseconds_t>(kAcceptPauseMs * 1000)};
+    event_add(self->resume_.get(), &tv);
+    self->failures_++;
+    timeval now{};
+    event_base_gettimeofday_cached(base, &now);
+    int64_t now_ms = static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_usec / 1000;
+    if (now_ms - self->last_failure_log_ms_ < 1000) return;
+    GLOG(Warn,
+         "accept on %s failed: %s; accepting paused for %d ms at a time (%llu times since the "
+         "last line). Raise the open-file limit (max_open_files) or lower limits.max_connections",
+         self->bound_.c_str(), std::strerror(err), kAcceptPauseMs,
+         static_cast<unsigned long long>(self->failures_));
+    self->failures_ = 0;
+    self->last_failure_log_ms_ = now_ms;
 }
 
 }  // namespace gorgon

@@ -1,6 +1,8 @@
 // A listening socket (TCP over IPv4/IPv6, or Unix) with libevent accepting on it.
 #pragma once
 
+#include "config/server_limits.hpp"
+#include "loop/event_loop.hpp"
 #include "net/address.hpp"
 #include "util/c_handle.hpp"
 #include "util/result.hpp"
@@ -20,8 +22,10 @@ class Listener {
 
     // Binds and listens. For Unix sockets a stale socket file is replaced, anything else at
     // that path is an error. The actual address (port 0 resolved) is in boundAddress().
+    // `opts`: a server's `socket:` settings (backlog, buffers, keep-alive, deferred accept).
     static Result<std::unique_ptr<Listener>> open(event_base* base, const ListenAddress& addr,
-                                                  AcceptFn on_accept);
+                                                  AcceptFn on_accept,
+                                                  const SocketOptions* opts = nullptr);
     Listener(const Listener&) = delete;
     Listener& operator=(const Listener&) = delete;
     ~Listener();
@@ -41,10 +45,18 @@ class Listener {
     static void onAccept(evconnlistener*, evutil_socket_t fd, sockaddr* peer, int len,
                          void* arg) noexcept;
     static void onError(evconnlistener*, void* arg) noexcept;
+    static void onResume(evutil_socket_t, short, void* arg) noexcept;
+
+    // Out of descriptors, accepting pauses this long before it tries again.
+    static constexpr int kAcceptPauseMs = 100;
 
     ListenAddress addr_;
     std::string bound_;
     AcceptFn on_accept_;
+    bool paused_ = false;
+    uint64_t failures_ = 0;  // accepts that ran out of descriptors since the last log line
+    int64_t last_failure_log_ms_ = -1'000'000;
+    EventPtr resume_;
     ListenerPtr listener_;  // last: freed first
 };
 

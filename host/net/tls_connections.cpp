@@ -156,7 +156,7 @@ void Connections::tlsRead(Connection& c) {
     TlsStream::Io io = TlsStream::Io::Ok;
     for (;;) {
         evbuffer_iovec v{};
-        if (evbuffer_reserve_space(c.in.get(), kReadSize, &v, 1) < 1) {
+        if (evbuffer_reserve_space(c.in.get(), c.read_size, &v, 1) < 1) {
             close(c, GORGON_CLOSE_ERROR, false);
             return;
         }
