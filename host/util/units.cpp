@@ -67,7 +67,11 @@ std::optional<uint64_t> parseSizeBytes(std::string_view text) {
 
 std::optional<int64_t> parseInt(std::string_view text) {
     if (text.empty()) return std::nullopt;
-    if (text.front() == '+') text.remove_prefix(1);
+    // One sign at most: from_chars would read "+-5" as -5 once the '+' is gone.
+    if (text.front() == '+') {
+        text.remove_prefix(1);
+        if (!text.empty() && text.front() == '-') return std::nullopt;
+    }
     int64_t value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
