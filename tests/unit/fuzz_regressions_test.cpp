@@ -19,3 +19,11 @@ TEST_CASE("fuzz config_host: an integer takes one sign at most") {
     CHECK(gorgon::parseInt("-5") == -5);
     CHECK_FALSE(gorgon::parseListenAddress("127.0.0.1:+-0"));
 }
+
+TEST_CASE("fuzz config_host: a size has one unit") {
+    // "5bb" was read as 5 bytes: the second 'b' was taken for the optional one of "kB".
+    CHECK_FALSE(gorgon::parseSizeBytes("5bb"));
+    CHECK_FALSE(gorgon::parseSizeBytes("5BB"));
+    CHECK(gorgon::parseSizeBytes("5b") == 5u);
+    CHECK(gorgon::parseSizeBytes("5kB") == 5u * 1024);
+}
