@@ -27,3 +27,13 @@ TEST_CASE("fuzz config_host: a size has one unit") {
     CHECK(gorgon::parseSizeBytes("5b") == 5u);
     CHECK(gorgon::parseSizeBytes("5kB") == 5u * 1024);
 }
+
+TEST_CASE("fuzz config_host: a listen address with a NUL byte is refused") {
+    // YAML can spell a NUL ("\0"); the C calls behind the parser stopped at it, so the socket
+    // was bound at /tmp/a, or 127.0.0.1 accepted with junk after it.
+    CHECK_FALSE(gorgon::parseListenAddress("unix:/tmp/a\0b"s));
+    CHECK_FALSE(gorgon::parseListenAddress("127.0.0.1\0junk:80"s));
+    CHECK_FALSE(gorgon::parseListenAddress("[::1\0junk]:80"s));
+    CHECK(gorgon::parseListenAddress("unix:/tmp/a"));
+    CHECK(gorgon::parseListenAddress("127.0.0.1:80"));
+}
