@@ -37,3 +37,30 @@ TEST_CASE("fuzz config_host: a listen address with a NUL byte is refused") {
     CHECK(gorgon::parseListenAddress("unix:/tmp/a"));
     CHECK(gorgon::parseListenAddress("127.0.0.1:80"));
 }
+
+TEST_CASE("fuzz config_host: nested aliases cannot expand without bound") {
+    // Eight lines of aliases, each ten of the one before: 10^8 values once copied into the
+    // tree. Loading it ran for minutes (and the memory with it); now it is refused.
+    std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 8; ++i) {
+        const std::string prev = "*a" + std::to_string(i - 1);
+        bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+        for (int k = 0; k < 10; ++k) bomb += (k == 0 ? "" : ", ") + prev;
+        bomb += "]\n";
+    }
+    auto r = gorgon::ConfigNode::loadText(bomb, "bomb.yaml");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().find("bomb.yaml") == 0);
+    CHECK(r.error().find("aliases expand to too many values") != std::string::npos);
+
+    // Aliases as people use them still load, copied where they are referred to.
+    auto ok = gorgon::ConfigNode::loadText(
+        "tls: &t {certificate: a.pem, key: a.key}\n"
+        "servers: [{name: a, tls: *t}, {name: b, tls: *t}]\n",
+        "ok.yaml");
+    REQUIRE(ok);
+    const gorgon::ConfigNode* servers = ok.value()->get("servers");
+    REQUIRE(servers != nullptr);
+    REQUIRE(servers->size() == 2);
+    CHECK(servers->at(1)->get("tls")->get("key")->scalar() == "a.key");
+}
