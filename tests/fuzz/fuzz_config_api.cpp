@@ -7,11 +7,6 @@
 #include <cstring>
 #include <vector>
 
-// The host side of the opaque handle: here, where the reports go.
-struct gorgon_plugin {
-    gorgon::fuzz::Reported* out;
-};
-
 namespace gorgon::fuzz {
 
 namespace {
@@ -20,13 +15,16 @@ const ConfigNode* node(const gorgon_config* c) {
     return static_cast<const ConfigNode*>(c);
 }
 
+// The opaque handle is the Reported itself. (Not a definition of gorgon_plugin: the unit tests
+// link this file beside the host's own.)
 void report(gorgon_plugin* self, const std::string& line) {
-    self->out->errors += line;
-    self->out->errors += '\n';
-    self->out->count++;
+    Reported& out = *reinterpret_cast<Reported*>(self);
+    out.errors += line;
+    out.errors += '\n';
+    out.count++;
 }
 
-void log(gorgon_plugin*, gorgon_log_level, const char*, size_t) noexcept {}
+void logLine(gorgon_plugin*, gorgon_log_level, const char*, size_t) noexcept {}
 
 int logEnabled(gorgon_plugin*, gorgon_log_level) noexcept {
     return 0;
@@ -141,7 +139,7 @@ gorgon_host_api makeApi() noexcept {
     api.abi_major = GORGON_ABI_MAJOR;
     api.abi_minor = GORGON_ABI_MINOR;
     api.host_version = "fuzz";
-    api.log = &log;
+    api.log = &logLine;
     api.log_enabled = &logEnabled;
     api.set_error = &setError;
     api.config_type = &type;
@@ -170,9 +168,7 @@ const gorgon_host_api* configApi() noexcept {
 }
 
 gorgon_plugin* reporter(Reported& out) noexcept {
-    thread_local gorgon_plugin self{};
-    self.out = &out;
-    return &self;
+    return reinterpret_cast<gorgon_plugin*>(&out);
 }
 
 }  // namespace gorgon::fuzz

@@ -2,7 +2,8 @@
 // real host ConfigNode tree (host/config/config_node.cpp), as the host's own trampolines in
 // host/plugin/host_api.cpp do, and the error entries collect what a plugin reports. The
 // remaining entries a parser may touch (log, service_publish) do nothing; all others are null,
-// so a parser that reached for them would crash the target and be noticed.
+// so a parser that reached for them would crash the target and be noticed. The unit tests use
+// it too, to run a plugin's parser on a regression input.
 #pragma once
 
 #include <gorgon/plugin.h>
