@@ -1,6 +1,8 @@
 // Inputs the fuzz targets (tests/fuzz/) broke an invariant with, kept so that the bugs they
 // found stay fixed in the dev preset too. Each case names its target.
 #include "config/config_node.hpp"
+#include "ftp_config.hpp"
+#include "fuzz_config_api.hpp"
 #include "net/address.hpp"
 #include "util/units.hpp"
 
@@ -63,4 +65,25 @@ TEST_CASE("fuzz config_host: nested aliases cannot expand without bound") {
     REQUIRE(servers != nullptr);
     REQUIRE(servers->size() == 2);
     CHECK(servers->at(1)->get("tls")->get("key")->scalar() == "a.key");
+}
+
+TEST_CASE("fuzz config_plugins: an ftp file or directory mode is octal digits") {
+    // The digits after the last 'o' were read, so "o" was mode 0 and "7o7" mode 7.
+    auto parse = [](const char* mode) {
+        const std::string text =
+            std::string("anonymous: {root: /srv}\nfile_mode: \"") + mode + "\"\n";
+        auto root = gorgon::ConfigNode::loadText(text, "ftp.yaml");
+        REQUIRE(root);
+        gorgon::fuzz::Reported reported;
+        const gorgon_host_api* api = gorgon::fuzz::configApi();
+        return gorgon::ftp::parseFtpConfig(gorgon::Host(api, gorgon::fuzz::reporter(reported)),
+                                           gorgon::Config(api, root.value().get()))
+            .file_mode;
+    };
+    CHECK_THROWS_AS((void)parse("o"), gorgon::ConfigError);
+    CHECK_THROWS_AS((void)parse("7o7"), gorgon::ConfigError);
+    CHECK_THROWS_AS((void)parse("0o"), gorgon::ConfigError);
+    CHECK(parse("0644") == 0644u);
+    CHECK(parse("0o640") == 0640u);
+    CHECK(parse("755") == 0755u);
 }
