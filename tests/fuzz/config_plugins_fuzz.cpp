@@ -85,6 +85,16 @@ void fuzzStatic(const ConfigNode* node) {
     GORGON_FUZZ_CHECK(c.max_listing_entries >= 1 && c.max_listing_entries <= 1'000'000);
 }
 
+// "0644" or "0o644" (what YAML 1.2 calls an octal integer): octal digits, at most one prefix.
+bool octalMode(std::string_view s) {
+    if (s.starts_with("0o")) s.remove_prefix(2);
+    if (s.empty()) return false;
+    for (char c : s) {
+        if (c < '0' || c > '7') return false;
+    }
+    return true;
+}
+
 void fuzzFtp(const ConfigNode* node) {
     Reported r;
     const gorgon_host_api* api = gorgon::fuzz::configApi();
@@ -100,6 +110,11 @@ void fuzzFtp(const ConfigNode* node) {
     GORGON_FUZZ_CHECK(c.passive_min <= c.passive_max);
     GORGON_FUZZ_CHECK(c.passive_min == 0 || c.passive_min >= 1024);
     GORGON_FUZZ_CHECK(c.file_mode <= 0777 && c.dir_mode <= 0777);
+    for (const char* key : {"file_mode", "dir_mode"}) {
+        if (const ConfigNode* mode = node->get(key); mode != nullptr && mode->isScalar()) {
+            GORGON_FUZZ_CHECK(octalMode(mode->scalar()));
+        }
+    }
     GORGON_FUZZ_CHECK(!c.banner.empty() && c.banner.size() <= 200);
     GORGON_FUZZ_CHECK(c.data_timeout_ms > 0 && c.connect_timeout_ms > 0 && c.write_timeout_ms > 0);
     GORGON_FUZZ_CHECK(c.max_login_attempts >= 1 && c.max_login_attempts <= 100);
