@@ -12,10 +12,20 @@ namespace gorgon {
 // Converts yaml-cpp's tree into ours, keeping marks and key paths.
 class ConfigBuilder {
   public:
+    // Our tree copies what an alias refers to, so a few lines of nested aliases would expand to
+    // billions of nodes ("billion laughs"). Every node of a document without aliases takes at
+    // least a byte of its text, so a budget of the text's size plus a margin for honest aliases
+    // only ever refuses such an expansion, and keeps the work linear in the file's size.
+    static constexpr size_t kAliasMargin = 100'000;
+
     static std::unique_ptr<ConfigNode> build(const YAML::Node& node,
                                              const std::shared_ptr<const std::string>& file,
-                                             const std::string& path, int depth) {
+                                             const std::string& path, int depth, size_t& budget) {
         if (depth > 64) throw std::runtime_error(path + ": nesting deeper than 64 levels");
+        if (budget == 0) {
+            throw std::runtime_error(path + ": aliases expand to too many values");
+        }
+        --budget;
         ConfigNode::Mark mark{file, node.Mark().line + 1, node.Mark().column + 1};
         switch (node.Type()) {
             case YAML::NodeType::Scalar: {
@@ -27,8 +37,8 @@ class ConfigBuilder {
                 auto n = std::make_unique<ConfigNode>(ConfigNode::Type::Sequence, mark, path);
                 size_t i = 0;
                 for (const auto& child : node) {
-                    n->children_.push_back(
-                        build(child, file, path + "[" + std::to_string(i++) + "]", depth + 1));
+                    n->children_.push_back(build(
+                        child, file, path + "[" + std::to_string(i++) + "]", depth + 1, budget));
                 }
                 return n;
             }
@@ -46,8 +56,8 @@ class ConfigBuilder {
                         }
                     }
                     n->keys_.push_back(key);
-                    n->children_.push_back(
-                        build(kv.second, file, path.empty() ? key : path + "." + key, depth + 1));
+                    n->children_.push_back(build(
+                        kv.second, file, path.empty() ? key : path + "." + key, depth + 1, budget));
                 }
                 return n;
             }
@@ -64,7 +74,8 @@ Result<std::shared_ptr<const ConfigNode>> ConfigNode::loadText(std::string_view 
     auto file = std::make_shared<const std::string>(name);
     try {
         YAML::Node doc = YAML::Load(std::string(text));
-        std::shared_ptr<const ConfigNode> root = ConfigBuilder::build(doc, file, "", 0);
+        size_t budget = text.size() + ConfigBuilder::kAliasMargin;
+        std::shared_ptr<const ConfigNode> root = ConfigBuilder::build(doc, file, "", 0, budget);
         if (root->isNull()) return emptyMap(name);
         return root;
     } catch (const YAML::Exception& e) {

@@ -13,6 +13,11 @@ namespace gorgon {
 Result<ListenAddress> parseListenAddress(std::string_view text) {
     ListenAddress out;
     out.text = std::string(text);
+    // A NUL would cut the string the C calls below see: "unix:/a\0b" would bind /a, and
+    // "127.0.0.1\0junk:80" would pass as 127.0.0.1.
+    if (text.find('\0') != std::string_view::npos) {
+        return fail("an address must not hold a NUL byte");
+    }
     if (text.starts_with("unix:")) {
         std::string path(text.substr(5));
         sockaddr_un un{};

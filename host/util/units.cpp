@@ -57,7 +57,10 @@ std::optional<uint64_t> parseSizeBytes(std::string_view text) {
     auto [digits, unit] = splitNumber(text);
     auto value = parseUnsigned(digits);
     if (!value) return std::nullopt;
-    if (unit.size() == 2 && lower(unit[1]) == 'b') unit = unit.substr(0, 1);
+    // "64kB" is "64k"; "5bb" is nothing.
+    if (unit.size() == 2 && lower(unit[1]) == 'b' && lower(unit[0]) != 'b') {
+        unit = unit.substr(0, 1);
+    }
     if (unit.empty() || equalsIgnoreCase(unit, "b")) return value;
     if (equalsIgnoreCase(unit, "k")) return scaled(*value, uint64_t{1} << 10);
     if (equalsIgnoreCase(unit, "m")) return scaled(*value, uint64_t{1} << 20);
@@ -67,7 +70,11 @@ std::optional<uint64_t> parseSizeBytes(std::string_view text) {
 
 std::optional<int64_t> parseInt(std::string_view text) {
     if (text.empty()) return std::nullopt;
-    if (text.front() == '+') text.remove_prefix(1);
+    // One sign at most: from_chars would read "+-5" as -5 once the '+' is gone.
+    if (text.front() == '+') {
+        text.remove_prefix(1);
+        if (!text.empty() && text.front() == '-') return std::nullopt;
+    }
     int64_t value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;

@@ -10,6 +10,7 @@
 //     same bytes and the same verdict as decoding at once.
 //
 // The first input byte chooses the piece size and the limits, so the fuzzer explores both.
+#include "fuzz_check.hpp"
 #include "http_chunked.hpp"
 #include "http_parser.hpp"
 #include "http_path.hpp"
@@ -24,10 +25,6 @@ using namespace gorgon::http;
 
 namespace {
 
-void check(bool ok) {
-    if (!ok) std::abort();
-}
-
 bool inside(std::string_view part, std::string_view whole) {
     return part.empty() || (part.data() >= whole.data() &&
                             part.data() + part.size() <= whole.data() + whole.size());
@@ -37,18 +34,19 @@ void checkPath(std::string_view raw) {
     std::string scratch;
     std::string_view out;
     if (normalizePath(raw, scratch, out) != 0) return;
-    check(!out.empty() && out.front() == '/');
-    check(out.find('\0') == std::string_view::npos);
-    check(out.find("//") == std::string_view::npos);
-    check(out.find("/./") == std::string_view::npos && out.find("/../") == std::string_view::npos);
-    check(!out.ends_with("/.") && !out.ends_with("/.."));
+    GORGON_FUZZ_CHECK(!out.empty() && out.front() == '/');
+    GORGON_FUZZ_CHECK(out.find('\0') == std::string_view::npos);
+    GORGON_FUZZ_CHECK(out.find("//") == std::string_view::npos);
+    GORGON_FUZZ_CHECK(out.find("/./") == std::string_view::npos &&
+                      out.find("/../") == std::string_view::npos);
+    GORGON_FUZZ_CHECK(!out.ends_with("/.") && !out.ends_with("/.."));
     // Once more: a normalised path without '%' is a fixed point.
     if (out.find('%') == std::string_view::npos) {
         std::string again_scratch;
         std::string_view again;
         const std::string copy(out);
-        check(normalizePath(copy, again_scratch, again) == 0);
-        check(again == copy);
+        GORGON_FUZZ_CHECK(normalizePath(copy, again_scratch, again) == 0);
+        GORGON_FUZZ_CHECK(again == copy);
     }
 }
 
@@ -70,8 +68,8 @@ Chunked decodeChunked(std::string_view in, std::size_t step, std::size_t cap) {
         std::size_t consumed = 0;
         std::size_t produced = 0;
         out.status = d.feed(in.data() + pos, limit - pos, buf.data(), cap, consumed, produced);
-        check(consumed <= limit - pos);
-        check(produced <= cap);
+        GORGON_FUZZ_CHECK(consumed <= limit - pos);
+        GORGON_FUZZ_CHECK(produced <= cap);
         out.data.append(buf.data(), produced);
         pos += consumed;
         if (out.status != ChunkedDecoder::Status::Ok) break;
@@ -80,7 +78,7 @@ Chunked decodeChunked(std::string_view in, std::size_t step, std::size_t cap) {
         }
     }
     out.consumed = pos;
-    check(d.total() == out.data.size());
+    GORGON_FUZZ_CHECK(d.total() == out.data.size());
     return out;
 }
 
@@ -109,26 +107,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (ps != HeadScanner::Status::NeedMore || n == input.size()) break;
     }
     // A piecewise scan may refuse earlier (a line already over its limit); otherwise the same.
-    if (ps != HeadScanner::Status::Error) check(ps == ws);
+    if (ps != HeadScanner::Status::Error) GORGON_FUZZ_CHECK(ps == ws);
     if (ws == HeadScanner::Status::Complete && ps == HeadScanner::Status::Complete) {
-        check(pieces.skip() == whole.skip() && pieces.headLength() == whole.headLength());
+        GORGON_FUZZ_CHECK(pieces.skip() == whole.skip() &&
+                          pieces.headLength() == whole.headLength());
     }
 
     std::string_view rest = input;
     if (ws == HeadScanner::Status::Complete) {
-        check(whole.skip() + whole.headLength() <= input.size());
+        GORGON_FUZZ_CHECK(whole.skip() + whole.headLength() <= input.size());
         const std::string_view head = input.substr(whole.skip(), whole.headLength());
         RequestHead r;
         const int status = parseHead(head, limits, r);
-        check(status == 0 || (status >= 400 && status <= 505));
+        GORGON_FUZZ_CHECK(status == 0 || (status >= 400 && status <= 505));
         if (status == 0) {
-            check(inside(r.method, head) && inside(r.target, head) && inside(r.version, head));
-            check(r.path == "/" || inside(r.path, head));
-            check(inside(r.query, head) && inside(r.host, head));
-            check(r.fields.size() <= limits.header_count);
+            GORGON_FUZZ_CHECK(inside(r.method, head) && inside(r.target, head) &&
+                              inside(r.version, head));
+            GORGON_FUZZ_CHECK(r.path == "/" || inside(r.path, head));
+            GORGON_FUZZ_CHECK(inside(r.query, head) && inside(r.host, head));
+            GORGON_FUZZ_CHECK(r.fields.size() <= limits.header_count);
             for (const HeaderField& f : r.fields)
-                check(inside(f.name, head) && inside(f.value, head));
-            check(!(r.chunked && r.content_length >= 0));
+                GORGON_FUZZ_CHECK(inside(f.name, head) && inside(f.value, head));
+            GORGON_FUZZ_CHECK(!(r.chunked && r.content_length >= 0));
             if (r.form != TargetForm::Asterisk) checkPath(r.path);
         }
         rest = input.substr(whole.skip() + whole.headLength());
@@ -140,9 +140,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The body decoder, at once and in pieces with a small output buffer.
     const Chunked a = decodeChunked(rest, rest.size() + 1, 1 << 16);
     const Chunked b = decodeChunked(rest, step, static_cast<std::size_t>(mode >> 5) + 1);
-    check(a.status == b.status);
+    GORGON_FUZZ_CHECK(a.status == b.status);
     if (a.status == ChunkedDecoder::Status::Done) {
-        check(a.data == b.data && a.consumed == b.consumed);
+        GORGON_FUZZ_CHECK(a.data == b.data && a.consumed == b.consumed);
     }
     return 0;
 }

@@ -58,11 +58,14 @@ std::string path(const Config& node) {
 
 std::uint32_t mode(const Config& node, std::uint32_t fallback) {
     if (!node.present()) return fallback;
-    // Written as an octal string ("0644") or an integer YAML already read as octal (0o644).
+    // Written as an octal string ("0644") or an integer YAML already read as octal (0o644):
+    // "0o" only as a prefix, so "o" or "7o7" is not a mode.
     const std::string s = node.string();
+    std::string_view digits = s;
+    if (digits.starts_with("0o")) digits.remove_prefix(2);
     std::uint32_t v = 0;
-    if (s.empty() || s.size() > 5) node.fail("expected an octal mode such as 0644");
-    for (char c : s.substr(s.rfind('o') == std::string::npos ? 0 : s.rfind('o') + 1)) {
+    if (digits.empty() || s.size() > 5) node.fail("expected an octal mode such as 0644");
+    for (char c : digits) {
         if (c < '0' || c > '7') node.fail("expected an octal mode such as 0644");
         v = v * 8 + static_cast<std::uint32_t>(c - '0');
     }
