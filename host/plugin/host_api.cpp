@@ -715,6 +715,9 @@ constexpr gorgon_host_api kApi = {
     &api::connConnect,
     &api::connShutdownWrite,
     &api::connStartTls,
+    // 1.3
+    &api::workSubmit,
+    &api::workCancel,
 };
 
 }  // namespace

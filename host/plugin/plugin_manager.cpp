@@ -4,6 +4,7 @@
 #include "log/logger.hpp"
 #include "plugin/host_api.hpp"
 #include "plugin/probe.hpp"
+#include "work/watchdog.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -238,7 +239,11 @@ Result<std::unique_ptr<Generation>> PluginManager::instantiate(PluginObject obje
     gen->loaded_ms = host_.loop().nowMs();
     const ConfigNode* cfg = host_.pluginConfig(name);
     gen->config_canonical = cfg->canonical();
-    gorgon_status s = gen->hooks().init(&hostApi(), gen.get(), asConfig(cfg), &gen->plugin_state);
+    gorgon_status s = GORGON_OK;
+    {
+        WatchScope w(gen.get(), "init");
+        s = gen->hooks().init(&hostApi(), gen.get(), asConfig(cfg), &gen->plugin_state);
+    }
     if (s != GORGON_OK) {
         std::string why = gen->last_error.empty() ? statusText(s) : gen->last_error;
         std::string file = gen->object().file();
@@ -258,8 +263,12 @@ Result<std::unique_ptr<Generation>> PluginManager::instantiate(PluginObject obje
 // Undoes a generation that never became active: nothing has routed work to it yet.
 void PluginManager::abandon(std::unique_ptr<Generation> gen, bool initialised) {
     gen->state = Generation::State::Finalizing;
+    gen->host().work().finishAllOf(*gen);
     sweep(*gen);
-    if (initialised) gen->hooks().shutdown(gen->plugin_state);
+    if (initialised) {
+        WatchScope w(gen.get(), "shutdown");
+        gen->hooks().shutdown(gen->plugin_state);
+    }
     host_.timers().cancelAllOf(*gen);
     if (!gen->object().close()) {
         GLOG(Warn, "plugin %s stays mapped after a failed load", gen->name().c_str());
@@ -407,7 +416,10 @@ void PluginManager::retire(Generation& gen) {
     host_.loop().defer([this, serial] {
         Generation* g = bySerial(serial);
         if (g == nullptr || g->state != Generation::State::Draining) return;
-        if (g->hooks().drain != nullptr) g->hooks().drain(g->plugin_state);
+        if (g->hooks().drain != nullptr) {
+            WatchScope w(g, "drain");
+            g->hooks().drain(g->plugin_state);
+        }
         if (g->references() == 0) {
             referenceDropped(*g);
             return;
@@ -422,6 +434,7 @@ void PluginManager::retire(Generation& gen) {
                      gg->name().c_str(), static_cast<unsigned long long>(gg->number()),
                      gg->connections.size());
                 gg->host().connections().closeAllOf(*gg, GORGON_CLOSE_SHUTDOWN);
+                gg->host().work().cancelQueuedOf(*gg);
             },
             g));
         timeval tv{static_cast<time_t>(drain_ms_ / 1000),
@@ -446,8 +459,12 @@ void PluginManager::finalize(uint64_t serial) {
     gen->state = Generation::State::Finalizing;
     gen->drain_timer.reset();
     host_.connections().forgetAllOf(*gen);
+    host_.work().finishAllOf(*gen);  // no completion may reach an unloaded plugin
     sweep(*gen);
-    gen->hooks().shutdown(gen->plugin_state);
+    {
+        WatchScope w(gen, "shutdown");
+        gen->hooks().shutdown(gen->plugin_state);
+    }
     host_.timers().cancelAllOf(*gen);  // anything started by shutdown itself
     host_.pluginListeners().closeAllOf(*gen);
     host_.producers().sweep(*gen);
