@@ -11,6 +11,8 @@ packages=(
     libevent-dev libyaml-cpp-dev libssl-dev doctest-dev zlib1g-dev libcrypt-dev
     # test clients and tools (openssl: the TLS tests make their certificates with it)
     curl python3 lftp netcat-openbsd binutils procps openssl
+    # mkpasswd (yescrypt hashes for the FTP login tests)
+    whois
 )
 
 missing=()
