@@ -2,7 +2,8 @@
 logins (each costs hundreds of milliseconds of CPU here) while curl downloads a file from an HTTP
 server in the same gorgon. The loop-lag watchdog (warn_ms: 20) times every callback into a
 plugin; the test asserts that none of the callbacks made while the logins ran held the loop for
-20 ms (no watchdog line in that window, and gorgonctl status agrees), that every login succeeded
+20 ms (no watchdog line in that window; gorgonctl status agrees when the window set a new
+maximum), that every login succeeded
 through the pool, and that the download completed. With the checks on the loop each login's
 callback would take the whole hash time, an order of magnitude past the bound.
 
@@ -87,6 +88,9 @@ class FtpLoginPool(unittest.TestCase):
             results[i] = e
 
     def test_twenty_yescrypt_logins_do_not_hold_the_loop(self):
+        # Loading the plugins may itself have held the loop (init, server_open): the window
+        # that counts starts here.
+        before = self.status()["loop_lag"]
         start = len(self.g.log())
         host, port = self.g.address("web")
         # About 2 s at this rate: the download overlaps the logins.
@@ -115,7 +119,9 @@ class FtpLoginPool(unittest.TestCase):
         doc = self.status()
         self.assertGreaterEqual(doc["work_pool"]["total"], USERS)
         self.assertEqual(doc["work_pool"]["pending"], 0)
-        self.assertLess(doc["loop_lag"]["max_us"], 20_000, window)
+        lag = doc["loop_lag"]
+        if lag["max_us"] != before["max_us"]:  # a new longest callback came from the window
+            self.assertLess(lag["max_us"], 20_000, window)
 
     def test_commands_during_a_check_wait_and_a_leaving_client_is_harmless(self):
         addr = self.g.address("ftp")
