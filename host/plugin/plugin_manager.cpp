@@ -350,7 +350,11 @@ Result<Generation*> PluginManager::reload(const std::string& name, const std::st
     const auto& nh = gen->hooks();
     if (oh.handoff_export != nullptr && nh.handoff_import != nullptr) {
         gorgon_buffer buffer;
-        gorgon_status s = oh.handoff_export(old->plugin_state, &buffer);
+        gorgon_status s = GORGON_OK;
+        {
+            WatchScope w(old, "handoff_export");
+            s = oh.handoff_export(old->plugin_state, &buffer);
+        }
         if (s != GORGON_OK) {
             GLOG(Warn,
                  "plugin %s: generation %llu could not export its state (%s); its "
@@ -358,7 +362,10 @@ Result<Generation*> PluginManager::reload(const std::string& name, const std::st
                  name.c_str(), static_cast<unsigned long long>(old->number()),
                  (old->last_error.empty() ? statusText(s) : old->last_error).c_str());
         } else {
-            s = nh.handoff_import(gen->plugin_state, buffer.data.data(), buffer.data.size());
+            {
+                WatchScope w(gen.get(), "handoff_import");
+                s = nh.handoff_import(gen->plugin_state, buffer.data.data(), buffer.data.size());
+            }
             if (s != GORGON_OK) {
                 GLOG(Warn,
                      "plugin %s: generation %llu refused the hand-off (%s); connections "
