@@ -178,7 +178,8 @@ Result<Config> validate(std::shared_ptr<const ConfigNode> root) {
     Validator v;
     if (!root->isMap()) return root->error("the configuration must be a map");
     v.add(root->unknownKeys({"log", "user", "group", "shutdown_timeout", "max_open_files", "limits",
-                             "plugins", "servers"}));
+                             "plugins", "servers", "work_pool", "watchdog"}));
+    v.add(readWorkSettings(*root, c.work));
     if (const auto* n = root->get("log")) readLog(v, *n, c);
     if (const auto* n = root->get("user")) v.take(n->asString(), c.user);
     if (const auto* n = root->get("group")) v.take(n->asString(), c.group);

@@ -7,6 +7,7 @@
 #include "net/address.hpp"
 #include "tls/tls_config.hpp"
 #include "util/result.hpp"
+#include "work/work_config.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -55,6 +56,8 @@ struct Config {
     std::vector<PluginLoadConfig> plugins;
 
     std::vector<ServerConfig> servers;
+
+    WorkSettings work;  // work_pool: and watchdog:
 
     [[nodiscard]] const PluginLoadConfig* plugin(std::string_view name) const;
 };

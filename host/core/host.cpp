@@ -3,6 +3,7 @@
 #include "core/config_check.hpp"
 #include "core/open_files.hpp"
 #include "log/logger.hpp"
+#include "work/watchdog.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -55,6 +56,7 @@ const ConfigNode* Host::pluginConfig(const std::string& name) const {
 
 Result<void> Host::start(Config config, bool bind) {
     config_ = std::move(config);
+    applyWorkSettings();
     std::string dir =
         config_.plugin_directory.empty() ? defaultPluginDirectory() : config_.plugin_directory;
     plugins_.configure({dir, config_.runtime_directory, config_.drain_timeout_ms,
@@ -79,6 +81,11 @@ Result<void> Host::start(Config config, bool bind) {
         updateWatch();
     }
     return {};
+}
+
+void Host::applyWorkSettings() {
+    work_.configure(config_.work.threads != 0 ? config_.work.threads : WorkPool::defaultThreads());
+    watchdog().setWarnMs(config_.work.warn_ms);
 }
 
 void Host::updateWatch() {
@@ -204,6 +211,7 @@ Result<void> Host::reloadConfig() {
     }
     Config previous = std::move(config_);  // server nodes keep their own tree alive
     config_ = std::move(next.value());
+    applyWorkSettings();
     config_.plugin_directory =
         config_.plugin_directory.empty() ? previous.plugin_directory : config_.plugin_directory;
     checkOpenFiles(config_);

@@ -11,6 +11,7 @@
 #include "plugin/plugin_manager.hpp"
 #include "plugin/plugin_watch.hpp"
 #include "util/result.hpp"
+#include "work/work_pool.hpp"
 
 #include <memory>
 #include <string>
@@ -45,6 +46,7 @@ class Host {
     Connections& connections() noexcept { return connections_; }
     Producers& producers() noexcept { return producers_; }
     Timers& timers() noexcept { return timers_; }
+    WorkPool& work() noexcept { return work_; }
     PluginListeners& pluginListeners() noexcept { return plugin_listeners_; }
     PluginManager& plugins() noexcept { return plugins_; }
     Servers& servers() noexcept { return servers_; }
@@ -62,6 +64,8 @@ class Host {
     // and with `prune` unloads what it no longer needs.
     Result<void> applyPlugins(const Config& next, bool prune);
     void installSignals();
+    // work_pool: and watchdog: of config_.
+    void applyWorkSettings();
     // plugins.watch: starts, stops or keeps the directory watch to match the configuration.
     void updateWatch();
     // A plugin file was added or replaced: load or reload what the configuration asks for.
@@ -72,6 +76,7 @@ class Host {
     Producers producers_;
     Connections connections_{loop_, producers_};
     Timers timers_{loop_};
+    WorkPool work_{loop_};
     PluginListeners plugin_listeners_{*this};
     Servers servers_{*this};
     PluginManager plugins_{*this};

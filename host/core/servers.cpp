@@ -7,6 +7,7 @@
 #include "plugin/host_api.hpp"
 #include "tls/tls_context.hpp"
 #include "util/unique_fd.hpp"
+#include "work/watchdog.hpp"
 
 #include <cstring>
 
@@ -214,8 +215,12 @@ Result<void> Servers::openServer(Server& s, Generation& gen) {
     gorgon_server_info info{sizeof(gorgon_server_info), s.id, s.config.name.c_str()};
     void* state = nullptr;
     gen.last_error.clear();
-    gorgon_status st =
-        it->second.hooks.server_open(it->second.user, &info, asConfig(s.config.config), &state);
+    gorgon_status st = GORGON_OK;
+    {
+        WatchScope w(&gen, "server_open");
+        st =
+            it->second.hooks.server_open(it->second.user, &info, asConfig(s.config.config), &state);
+    }
     if (st != GORGON_OK) {
         std::string why = gen.last_error.empty()
                               ? "server_open failed (status " + std::to_string(st) + ")"
@@ -244,6 +249,7 @@ void Servers::detach(Generation& gen) {
     for (auto& [id, ss] : states) {
         auto it = gen.protocols.find(ss.protocol);
         if (it != gen.protocols.end() && it->second.hooks.server_close != nullptr) {
+            WatchScope w(&gen, "server_close");
             it->second.hooks.server_close(ss.state);
         }
     }
@@ -340,8 +346,11 @@ void Servers::handOver(Server& s, Connection& c) {
     // A reload during the handshake: the generation current now takes the connection.
     host_.connections().rehome(c, *gen);
     gorgon_conn_id id = c.id;
-    gorgon_status st =
-        gen->protocols[s.config.protocol].hooks.accept(gen->server_states[s.id].state, id);
+    gorgon_status st = GORGON_OK;
+    {
+        WatchScope w(gen, "accept");
+        st = gen->protocols[s.config.protocol].hooks.accept(gen->server_states[s.id].state, id);
+    }
     Connection* live = host_.connections().find(id);
     if (live == nullptr || !live->open()) return;
     if (st != GORGON_OK || live->callbacks.on_close == nullptr) {
@@ -411,6 +420,7 @@ void Servers::closeWhenEmpty(Server& s) {
             void* state = st->second.state;
             g->server_states.erase(st);
             if (reg != g->protocols.end() && reg->second.hooks.server_close != nullptr) {
+                WatchScope w(g, "server_close");
                 reg->second.hooks.server_close(state);
             }
         }

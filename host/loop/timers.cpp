@@ -1,6 +1,7 @@
 #include "loop/timers.hpp"
 
 #include "plugin/generation.hpp"
+#include "work/watchdog.hpp"
 
 namespace gorgon {
 
@@ -35,7 +36,10 @@ void Timers::fire(evutil_socket_t, short, void* arg) noexcept {
         r->owner->timers.erase(id);
         done = self->table_.take(id);
     }
-    fn(user, id);
+    {
+        WatchScope w(r->owner, "timer");  // a one-shot's owner outlives its callback
+        fn(user, id);
+    }
     // For a repeating timer the callback may have cancelled it; nothing of `r` is touched here.
 }
 

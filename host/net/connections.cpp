@@ -6,6 +6,7 @@
 #include "net/address.hpp"
 #include "plugin/generation.hpp"
 #include "tls/tls_stream.hpp"
+#include "work/watchdog.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -142,6 +143,7 @@ void Connections::connected(Connection& c, bool timed_out) {
     c.active_ms = loop_.nowMs();
     armRead(c);
     if (c.state == Connection::State::Open && c.callbacks.on_event != nullptr) {
+        WatchScope w(c.owner, "on_event");
         c.callbacks.on_event(c.user, c.id, GORGON_CONN_CONNECTED);
     }
 }
@@ -292,6 +294,7 @@ void Connections::readOnce(Connection& c) {
         evbuffer_commit_space(c.in.get(), &v, 1);
         countIn(c, static_cast<uint64_t>(n));
         if (c.state == Connection::State::Open && c.callbacks.on_data != nullptr) {
+            WatchScope w(c.owner, "on_data");
             c.callbacks.on_data(c.user, c.id);
         }
         return;
@@ -305,6 +308,7 @@ void Connections::readOnce(Connection& c) {
     armRead(c);
     if (c.state != Connection::State::Open) return;
     if (c.callbacks.on_event != nullptr) {
+        WatchScope w(c.owner, "on_event");
         c.callbacks.on_event(c.user, c.id, GORGON_CONN_EOF);
     } else {
         close(c, GORGON_CLOSE_PEER, true);
@@ -316,6 +320,7 @@ void Connections::timedOut(Connection& c, gorgon_conn_event event) {
         close(c, GORGON_CLOSE_TIMEOUT, false);
         return;
     }
+    WatchScope w(c.owner, "on_event");
     c.callbacks.on_event(c.user, c.id, event);
 }
 
@@ -378,7 +383,10 @@ void Connections::flush(Connection& c) {
         if (c.tls) c.tls->shutdown();  // close_notify first: the peer can tell an end from a cut
         ::shutdown(c.fd, SHUT_WR);
     }
-    if (had_output && c.callbacks.on_drained != nullptr) c.callbacks.on_drained(c.user, c.id);
+    if (had_output && c.callbacks.on_drained != nullptr) {
+        WatchScope w(c.owner, "on_drained");
+        c.callbacks.on_drained(c.user, c.id);
+    }
 }
 
 void Connections::close(Connection& c, gorgon_close_reason reason, bool flush_first) {
@@ -415,7 +423,10 @@ void Connections::finish(gorgon_conn_id id, gorgon_close_reason reason) {
     if (server != nullptr) server->current_connections--;
     // Generation null: it was finalised first (forgetAllOf) and has had its on_close.
     if (Generation* owner = c->owner) {
-        if (c->callbacks.on_close != nullptr) c->callbacks.on_close(c->user, id, reason);
+        if (c->callbacks.on_close != nullptr) {
+            WatchScope w(owner, "on_close");
+            c->callbacks.on_close(c->user, id, reason);
+        }
         owner->connections.erase(id);
         owner->host().plugins().referenceDropped(*owner);
     }
@@ -542,9 +553,13 @@ void Connections::completed(Connection& c, const Connection::Queued& q, gorgon_s
     if (q.done == nullptr) return;
     gorgon_conn_id id = c.id;
     if (from_loop) {
+        WatchScope w(c.owner, "send_done");
         q.done(q.user, id, status);
     } else {
-        loop_.defer([q, id, status] { q.done(q.user, id, status); });
+        loop_.defer([q, id, status, owner = c.owner] {
+            WatchScope w(owner, "send_done");
+            q.done(q.user, id, status);
+        });
     }
 }
 
@@ -565,6 +580,7 @@ void Connections::forgetAllOf(Generation& owner) {
         if (c == nullptr) continue;
         close(*c, GORGON_CLOSE_SHUTDOWN, false);
         if (c->callbacks.on_close != nullptr) {
+            WatchScope w(&owner, "on_close");
             c->callbacks.on_close(c->user, id, GORGON_CLOSE_SHUTDOWN);
         }
         c->callbacks = gorgon_conn_callbacks{};

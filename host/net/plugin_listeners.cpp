@@ -4,6 +4,7 @@
 #include "log/logger.hpp"
 #include "plugin/generation.hpp"
 #include "util/crypto.hpp"
+#include "work/watchdog.hpp"
 
 #include <cstring>
 
@@ -120,7 +121,10 @@ void PluginListeners::accepted(gorgon_listener_id id, int fd, const sockaddr* pe
     }
     gorgon_conn_id conn = c->id;
     Generation* owner = r->owner;
-    r->fn(r->user, id, conn);
+    {
+        WatchScope w(owner, "accept");
+        r->fn(r->user, id, conn);
+    }
     // The callback may have closed the listener (table_ entry gone) or the connection.
     c = host_.connections().find(conn);
     if (c == nullptr || !c->open()) return;

@@ -9,6 +9,7 @@
 #include "plugin/generation.hpp"
 #include "tls/tls_context.hpp"
 #include "tls/tls_stream.hpp"
+#include "work/watchdog.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -137,6 +138,7 @@ void Connections::tlsHandshakeDone(Connection& c) {
     armRead(c);  // the plugin's read timeout from now on (flush() settles the write event)
     if (t.announce) {
         if (c.state == Connection::State::Open && c.callbacks.on_event != nullptr) {
+            WatchScope w(c.owner, "on_event");
             c.callbacks.on_event(c.user, c.id, GORGON_CONN_TLS_READY);
         }
     } else if (c.owner != nullptr && c.server != nullptr) {
@@ -179,6 +181,7 @@ void Connections::tlsRead(Connection& c) {
         tlsWantWrite(c);
     }
     if (total > 0 && c.state == Connection::State::Open && c.callbacks.on_data != nullptr) {
+        WatchScope w(c.owner, "on_data");
         c.callbacks.on_data(c.user, c.id);
     }
     if (io == TlsStream::Io::Closed) {
@@ -187,6 +190,7 @@ void Connections::tlsRead(Connection& c) {
         armRead(c);
         if (c.state != Connection::State::Open) return;
         if (c.callbacks.on_event != nullptr) {
+            WatchScope w(c.owner, "on_event");
             c.callbacks.on_event(c.user, c.id, GORGON_CONN_EOF);
         } else {
             close(c, GORGON_CLOSE_PEER, true);

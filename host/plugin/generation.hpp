@@ -50,7 +50,9 @@ class Generation : public gorgon_plugin {
         return false;
     }
     // Everything that keeps the generation from being finalised.
-    [[nodiscard]] uint64_t references() const noexcept { return connections.size() + pinned_by; }
+    [[nodiscard]] uint64_t references() const noexcept {
+        return connections.size() + pinned_by + work_pending;
+    }
 
     uint64_t serial = 0;  // unique across all generations of all plugins
     State state = State::Loading;
@@ -78,6 +80,7 @@ class Generation : public gorgon_plugin {
     };
     std::vector<Acquired> acquired;
     uint64_t pinned_by = 0;
+    uint64_t work_pending = 0;  // work_submit jobs whose completion has not run yet
     std::map<std::string, int64_t> counters;
     std::vector<std::string> counter_names;  // stat id - 1 -> name
     EventPtr drain_timer;

@@ -716,6 +716,8 @@ constexpr gorgon_host_api kApi = {
     &api::connShutdownWrite,
     &api::connStartTls,
     // 1.3
+    &api::workSubmit,
+    &api::workCancel,
     &api::connMoveServer,
     &api::protocolGoodbye,
 };

@@ -4,6 +4,7 @@
 #include "log/logger.hpp"
 #include "plugin/host_api_internal.hpp"
 #include "util/crypto.hpp"
+#include "work/watchdog.hpp"
 
 #include <unistd.h>
 
@@ -85,6 +86,15 @@ gorgon_status hostStatus(gorgon_plugin* self, gorgon_host_status* out) noexcept 
     st.bytes_out = totals.bytes_out;
     st.stopping = h.stopping() ? 1 : 0;
     st.generations = static_cast<uint32_t>(h.plugins().generations().size());
+    const Watchdog::Summary& lag = watchdog().summary();
+    st.lag_max_us = lag.max_us;
+    st.lag_max_plugin = lag.max_plugin.c_str();
+    st.lag_max_hook = lag.max_hook.c_str();
+    std::copy(lag.buckets.begin(), lag.buckets.end(), st.lag_buckets);
+    st.lag_warn_ms = static_cast<uint32_t>(std::min<uint64_t>(watchdog().warnMs(), UINT32_MAX));
+    st.work_threads = h.work().threads();
+    st.work_pending = h.work().pending();
+    st.work_total = h.work().total();
     return fillOut(st, out);
 }
 

@@ -94,6 +94,10 @@ gorgon_status connStartTls(gorgon_plugin* self, gorgon_conn_id conn, gorgon_conn
 // The TLS members of gorgon_conn_info.
 void fillTlsInfo(const Connection& c, gorgon_conn_info& info) noexcept;
 
+// ---- ABI 1.3: host_api_work.cpp ----
+gorgon_status workSubmit(gorgon_plugin* self, gorgon_work_fn work, gorgon_work_done_fn done,
+                         void* arg, gorgon_work_id* out) noexcept;
+gorgon_status workCancel(gorgon_plugin* self, gorgon_work_id work) noexcept;
 // ---- ABI 1.3: host_api_servers.cpp ----
 gorgon_status connMoveServer(gorgon_plugin* self, gorgon_conn_id conn,
                              gorgon_server_id to) noexcept;

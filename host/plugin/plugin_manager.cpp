@@ -4,6 +4,7 @@
 #include "log/logger.hpp"
 #include "plugin/host_api.hpp"
 #include "plugin/probe.hpp"
+#include "work/watchdog.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -238,7 +239,11 @@ Result<std::unique_ptr<Generation>> PluginManager::instantiate(PluginObject obje
     gen->loaded_ms = host_.loop().nowMs();
     const ConfigNode* cfg = host_.pluginConfig(name);
     gen->config_canonical = cfg->canonical();
-    gorgon_status s = gen->hooks().init(&hostApi(), gen.get(), asConfig(cfg), &gen->plugin_state);
+    gorgon_status s = GORGON_OK;
+    {
+        WatchScope w(gen.get(), "init");
+        s = gen->hooks().init(&hostApi(), gen.get(), asConfig(cfg), &gen->plugin_state);
+    }
     if (s != GORGON_OK) {
         std::string why = gen->last_error.empty() ? statusText(s) : gen->last_error;
         std::string file = gen->object().file();
@@ -258,8 +263,12 @@ Result<std::unique_ptr<Generation>> PluginManager::instantiate(PluginObject obje
 // Undoes a generation that never became active: nothing has routed work to it yet.
 void PluginManager::abandon(std::unique_ptr<Generation> gen, bool initialised) {
     gen->state = Generation::State::Finalizing;
+    gen->host().work().finishAllOf(*gen);
     sweep(*gen);
-    if (initialised) gen->hooks().shutdown(gen->plugin_state);
+    if (initialised) {
+        WatchScope w(gen.get(), "shutdown");
+        gen->hooks().shutdown(gen->plugin_state);
+    }
     host_.timers().cancelAllOf(*gen);
     if (!gen->object().close()) {
         GLOG(Warn, "plugin %s stays mapped after a failed load", gen->name().c_str());
@@ -341,7 +350,11 @@ Result<Generation*> PluginManager::reload(const std::string& name, const std::st
     const auto& nh = gen->hooks();
     if (oh.handoff_export != nullptr && nh.handoff_import != nullptr) {
         gorgon_buffer buffer;
-        gorgon_status s = oh.handoff_export(old->plugin_state, &buffer);
+        gorgon_status s = GORGON_OK;
+        {
+            WatchScope w(old, "handoff_export");
+            s = oh.handoff_export(old->plugin_state, &buffer);
+        }
         if (s != GORGON_OK) {
             GLOG(Warn,
                  "plugin %s: generation %llu could not export its state (%s); its "
@@ -349,7 +362,10 @@ Result<Generation*> PluginManager::reload(const std::string& name, const std::st
                  name.c_str(), static_cast<unsigned long long>(old->number()),
                  (old->last_error.empty() ? statusText(s) : old->last_error).c_str());
         } else {
-            s = nh.handoff_import(gen->plugin_state, buffer.data.data(), buffer.data.size());
+            {
+                WatchScope w(gen.get(), "handoff_import");
+                s = nh.handoff_import(gen->plugin_state, buffer.data.data(), buffer.data.size());
+            }
             if (s != GORGON_OK) {
                 GLOG(Warn,
                      "plugin %s: generation %llu refused the hand-off (%s); connections "
@@ -407,7 +423,10 @@ void PluginManager::retire(Generation& gen) {
     host_.loop().defer([this, serial] {
         Generation* g = bySerial(serial);
         if (g == nullptr || g->state != Generation::State::Draining) return;
-        if (g->hooks().drain != nullptr) g->hooks().drain(g->plugin_state);
+        if (g->hooks().drain != nullptr) {
+            WatchScope w(g, "drain");
+            g->hooks().drain(g->plugin_state);
+        }
         if (g->references() == 0) {
             referenceDropped(*g);
             return;
@@ -422,6 +441,7 @@ void PluginManager::retire(Generation& gen) {
                      gg->name().c_str(), static_cast<unsigned long long>(gg->number()),
                      gg->connections.size());
                 gg->host().connections().closeAllOf(*gg, GORGON_CLOSE_SHUTDOWN);
+                gg->host().work().cancelQueuedOf(*gg);
             },
             g));
         timeval tv{static_cast<time_t>(drain_ms_ / 1000),
@@ -446,8 +466,12 @@ void PluginManager::finalize(uint64_t serial) {
     gen->state = Generation::State::Finalizing;
     gen->drain_timer.reset();
     host_.connections().forgetAllOf(*gen);
+    host_.work().finishAllOf(*gen);  // no completion may reach an unloaded plugin
     sweep(*gen);
-    gen->hooks().shutdown(gen->plugin_state);
+    {
+        WatchScope w(gen, "shutdown");
+        gen->hooks().shutdown(gen->plugin_state);
+    }
     host_.timers().cancelAllOf(*gen);  // anything started by shutdown itself
     host_.pluginListeners().closeAllOf(*gen);
     host_.producers().sweep(*gen);

@@ -6,6 +6,10 @@
 #include "ftp_users.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
+
+#include <string.h>
 
 namespace gorgon::ftp {
 
@@ -32,6 +36,41 @@ std::string logSafe(std::string_view s) {
 }
 
 }  // namespace
+
+// One PASS, checked on the host's work pool: crypt(3) with yescrypt or bcrypt costs tens of
+// milliseconds by design, which would hold every other connection if run on the loop. run()
+// touches nothing but this object (no host call, no session state).
+struct PasswordCheck {
+    enum class Kind { Virtual, Real, Unknown };
+    Kind kind = Kind::Unknown;
+    std::string name;
+    std::string password;
+    std::optional<VirtualUser> user;    // Kind::Virtual
+    bool verified = false;              // Kind::Virtual: the password matches
+    RealAuth auth = RealAuth::Refused;  // Kind::Real
+    RealAccount account;
+    std::string why;
+
+    PasswordCheck() = default;
+    PasswordCheck(const PasswordCheck&) = delete;
+    PasswordCheck& operator=(const PasswordCheck&) = delete;
+    ~PasswordCheck() { explicit_bzero(password.data(), password.size()); }
+
+    void run() {
+        switch (kind) {
+            case Kind::Virtual:
+                verified = verifyPassword(password, user->hash);
+                break;
+            case Kind::Real:
+                auth = authenticateReal(name, password, account, why);
+                break;
+            case Kind::Unknown:
+                // An unknown name costs the time a wrong password does.
+                (void)verifyPassword(password, decoyHash());
+                break;
+        }
+    }
+};
 
 void Session::cmdUser(const CommandLine& cmd) {
     if (access_ != Access::None) {
@@ -78,18 +117,49 @@ void Session::cmdPass(const CommandLine& cmd) {
         return;
     }
     const FtpConfig& c = shared_->config;
-    bool ok = false;
     if (c.anonymous.enabled && isAnonymousName(user_)) {
-        ok = loginAnonymous(cmd.arg);
-    } else {
-        bool known = false;
-        if (c.virtual_users.enabled) ok = loginVirtual(cmd.arg, known);
-        if (!ok && !known && c.real_users.enabled) {
-            ok = loginReal(cmd.arg);
-        } else if (!ok && !known) {
-            // An unknown name costs the time a wrong password does.
-            (void)verifyPassword(cmd.arg, decoyHash());
+        const bool ok = loginAnonymous(cmd.arg);
+        if (closing_) return;
+        if (ok) {
+            loginSucceeded();
+        } else {
+            loginFailed();
         }
+        return;
+    }
+    auto check = std::make_shared<PasswordCheck>();
+    check->name = user_;
+    check->password = cmd.arg;
+    if (c.virtual_users.enabled) check->user = server_->findVirtual(user_);
+    check->kind = check->user            ? PasswordCheck::Kind::Virtual
+                  : c.real_users.enabled ? PasswordCheck::Kind::Real
+                                         : PasswordCheck::Kind::Unknown;
+    // Nothing more is read from this client until the answer (the request stays open).
+    paused_ = true;
+    std::weak_ptr<int> alive = alive_;
+    gorgon_status s = host().submitWork([check] { check->run(); },
+                                        [this, alive, check](gorgon_status status) {
+                                            if (alive.expired()) return;  // the client left
+                                            paused_ = false;
+                                            passwordChecked(*check, status == GORGON_OK);
+                                            if (paused_) return;  // the failed-login pause
+                                            endRequest();
+                                            processInput();
+                                        });
+    if (s != GORGON_OK) {
+        // A host without a work pool (before ABI 1.3): check on the loop, as before.
+        paused_ = false;
+        check->run();
+        passwordChecked(*check, true);
+    }
+}
+
+void Session::passwordChecked(const PasswordCheck& check, bool ran) {
+    bool ok = false;
+    if (ran && check.kind == PasswordCheck::Kind::Virtual) {
+        ok = check.verified && loginVirtual(*check.user);
+    } else if (ran && check.kind == PasswordCheck::Kind::Real) {
+        ok = loginReal(check);
     }
     if (closing_) return;
     if (ok) {
@@ -112,10 +182,8 @@ bool Session::loginAnonymous(std::string_view password) {
     return true;
 }
 
-bool Session::loginVirtual(std::string_view password, bool& known) {
-    std::optional<VirtualUser> u = server_ != nullptr ? server_->findVirtual(user_) : std::nullopt;
-    known = u.has_value();
-    if (!u || !verifyPassword(password, u->hash)) return false;
+bool Session::loginVirtual(const VirtualUser& user) {
+    const VirtualUser* u = &user;
     const VirtualConfig& vc = shared_->config.virtual_users;
     const std::string root = u->root.empty() ? vc.root : u->root;
     if (root.empty()) {
@@ -139,11 +207,11 @@ bool Session::loginVirtual(std::string_view password, bool& known) {
     return true;
 }
 
-bool Session::loginReal(std::string_view password) {
+bool Session::loginReal(const PasswordCheck& check) {
     const RealConfig& rc = shared_->config.real_users;
-    RealAccount account;
-    std::string why;
-    const RealAuth auth = authenticateReal(user_, password, account, why);
+    const RealAccount& account = check.account;
+    const std::string& why = check.why;
+    const RealAuth auth = check.auth;
     if (auth == RealAuth::NotRoot || !canSwitchPersona()) {
         host().error("real user " + logSafe(user_) +
                      " refused: real_users needs gorgon to run as root (to read the shadow "

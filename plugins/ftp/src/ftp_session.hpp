@@ -32,6 +32,8 @@ class FtpPlugin;
 enum class Stat : std::uint8_t;
 class FtpServer;
 struct ServerShared;
+struct PasswordCheck;  // ftp_cmd_login.cpp
+struct VirtualUser;    // ftp_users.hpp
 
 class Session : public ConnHandler, public DataLinkOwner {
   public:
@@ -116,8 +118,10 @@ class Session : public ConnHandler, public DataLinkOwner {
     void cmdUser(const CommandLine& cmd);
     void cmdPass(const CommandLine& cmd);
     bool loginAnonymous(std::string_view password);
-    bool loginVirtual(std::string_view password, bool& known);
-    bool loginReal(std::string_view password);
+    bool loginVirtual(const VirtualUser& u);
+    bool loginReal(const PasswordCheck& check);
+    // The password check is over (on the loop): finishes the login it was for.
+    void passwordChecked(const PasswordCheck& check, bool ran);
     void loginSucceeded();
     void loginFailed();
     void loginTimedOut();
@@ -217,6 +221,10 @@ class Session : public ConnHandler, public DataLinkOwner {
     std::uint32_t failed_logins_ = 0;
     Timer login_timer_;
     Timer delay_timer_;  // the pause after a failed login
+    // A password check on the host's work pool holds a weak view of this: a client that
+    // leaves mid-check is noticed when the check completes. The check pauses the session
+    // (paused_), so commands sent meanwhile wait in the input until its answer.
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 
     // State
     std::string cwd_ = "/";

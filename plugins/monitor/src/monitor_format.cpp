@@ -4,6 +4,8 @@
 #include "monitor_text.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <map>
 
 namespace gorgon::monitor {
@@ -13,6 +15,10 @@ namespace {
 std::string num(std::uint64_t v) {
     return std::to_string(v);
 }
+
+// The watchdog's buckets (gorgon_host_status.lag_buckets), as status shows them.
+constexpr std::array<const char*, GORGON_LAG_BUCKETS> kLagBucketNames{
+    "<1ms", "<5ms", "<20ms", "<100ms", "<500ms", ">=500ms"};
 
 std::uint64_t since(std::int64_t now_ms, std::int64_t then_ms) {
     return then_ms > 0 && now_ms > then_ms ? static_cast<std::uint64_t>(now_ms - then_ms) : 0;
@@ -50,6 +56,25 @@ std::string formatStatus(const HostInfo& h, const std::vector<ServerInfo>& serve
             .field("bytes_in", h.bytes_in)
             .field("bytes_out", h.bytes_out)
             .field("generations", static_cast<std::uint64_t>(h.generations));
+        if (h.has_lag) {
+            w.key("loop_lag")
+                .beginObject()
+                .field("max_us", h.lag_max_us)
+                .field("max_plugin", h.lag_max_plugin)
+                .field("max_hook", h.lag_max_hook)
+                .field("warn_ms", static_cast<std::uint64_t>(h.lag_warn_ms));
+            w.key("buckets").beginObject();
+            for (std::size_t i = 0; i < h.lag_buckets.size(); ++i) {
+                w.field(kLagBucketNames[i], h.lag_buckets[i]);
+            }
+            w.endObject().endObject();
+            w.key("work_pool")
+                .beginObject()
+                .field("threads", static_cast<std::uint64_t>(h.work_threads))
+                .field("pending", h.work_pending)
+                .field("total", h.work_total)
+                .endObject();
+        }
         w.key("servers").beginArray();
         for (const ServerInfo& s : servers) {
             w.beginObject().field("name", s.name).field("protocol", s.protocol);
@@ -78,6 +103,25 @@ std::string formatStatus(const HostInfo& h, const std::vector<ServerInfo>& serve
     out += "requests:     " + num(h.requests_total) + "\n";
     out += "bytes:        " + num(h.bytes_in) + " in, " + num(h.bytes_out) + " out\n";
     out += "generations:  " + num(h.generations) + "\n";
+    if (h.has_lag) {
+        char max[32];
+        std::snprintf(max, sizeof max, "%llu.%03llu ms",
+                      static_cast<unsigned long long>(h.lag_max_us / 1000),
+                      static_cast<unsigned long long>(h.lag_max_us % 1000));
+        out += "loop lag:     max " + std::string(max);
+        if (!h.lag_max_plugin.empty()) {
+            out += " (" + sanitize(h.lag_max_plugin) + " " + sanitize(h.lag_max_hook) + ")";
+        }
+        out += ", warn at " + num(h.lag_warn_ms) + " ms\n";
+        out += "callbacks:   ";
+        for (std::size_t i = 0; i < h.lag_buckets.size(); ++i) {
+            out +=
+                std::string(i == 0 ? " " : ", ") + kLagBucketNames[i] + " " + num(h.lag_buckets[i]);
+        }
+        out += "\n";
+        out += "work pool:    " + num(h.work_threads) + " threads, " + num(h.work_pending) +
+               " pending, " + num(h.work_total) + " done\n";
+    }
     out += "\n";
     Table t({"SERVER", "PROTOCOL", "PLUGIN", "CONNS", "TOTAL", "REQUESTS", "INFLIGHT", "IN", "OUT",
              "LISTEN"});

@@ -1,7 +1,9 @@
 #include "monitor_snapshot.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <exception>
+#include <iterator>
 #include <type_traits>
 #include <utility>
 
@@ -185,6 +187,17 @@ std::optional<HostInfo> hostInfo(Host host, gorgon_status& status) {
     h.bytes_out = s.bytes_out;
     h.stopping = s.stopping != 0;
     h.generations = s.generations;
+    if (s.struct_size >= offsetof(gorgon_host_status, work_total) + sizeof s.work_total) {
+        h.has_lag = true;
+        h.lag_max_us = s.lag_max_us;
+        h.lag_max_plugin = copy(s.lag_max_plugin);
+        h.lag_max_hook = copy(s.lag_max_hook);
+        std::copy(std::begin(s.lag_buckets), std::end(s.lag_buckets), h.lag_buckets.begin());
+        h.lag_warn_ms = s.lag_warn_ms;
+        h.work_threads = s.work_threads;
+        h.work_pending = s.work_pending;
+        h.work_total = s.work_total;
+    }
     return h;
 }
 

@@ -5,6 +5,7 @@
 
 #include <gorgon/plugin.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -76,6 +77,16 @@ struct HostInfo {
     std::uint64_t bytes_out = 0;
     bool stopping = false;
     std::uint32_t generations = 0;
+    // ABI 1.3 hosts: the loop-lag watchdog and the work pool (has_lag false on older hosts).
+    bool has_lag = false;
+    std::uint64_t lag_max_us = 0;
+    std::string lag_max_plugin;
+    std::string lag_max_hook;
+    std::array<std::uint64_t, GORGON_LAG_BUCKETS> lag_buckets{};
+    std::uint32_t lag_warn_ms = 0;
+    std::uint32_t work_threads = 0;
+    std::uint64_t work_pending = 0;
+    std::uint64_t work_total = 0;
 };
 
 // Each returns nullopt when the host call fails (the status is in `status`).

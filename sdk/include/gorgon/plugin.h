@@ -17,6 +17,8 @@
  * Threading: the host runs one event loop on one thread. Every hook and callback is called on
  * it, and every host function must be called on it. Plugins must not create threads,
  * pthread keys or thread_local objects with destructors (they would pin the shared object).
+ * The one exception (ABI 1.3) is a gorgon_work_fn given to work_submit: it runs on one of the
+ * host's pool threads and must not call the host at all.
  *
  * Ownership words used below:
  *   BORROWED     valid only for the duration of the call that passed it.
@@ -69,6 +71,7 @@ typedef int32_t gorgon_status;
 #define GORGON_E_BUSY (-10)       /**< In use (for example, a plugin others depend on). */
 #define GORGON_E_TOOBIG (-11)     /**< A size limit was reached. */
 #define GORGON_E_INTERNAL (-12)   /**< A bug; the host logged the detail. */
+#define GORGON_E_CANCELLED (-13)  /**< (ABI 1.3) Cancelled before it ran (work_cancel, unload). */
 
 /* ---- Opaque and id types ------------------------------------------------------------------- */
 
@@ -89,6 +92,7 @@ typedef uint64_t gorgon_server_id;   /**< A configured server (a set of listener
 typedef uint64_t gorgon_stat_id;     /**< A counter registered by the plugin. */
 typedef uint64_t gorgon_producer_id; /**< A response body source (ABI 1.1, producer.h). */
 typedef uint64_t gorgon_listener_id; /**< A plugin's own listening socket (ABI 1.2). */
+typedef uint64_t gorgon_work_id;     /**< A job on the host's work pool (ABI 1.3). */
 
 /** A BORROWED byte string: not NUL-terminated unless stated. (ABI 1.1) */
 typedef struct gorgon_str {
@@ -242,6 +246,9 @@ typedef void (*gorgon_plugin_list_fn)(void* user, const gorgon_plugin_info* info
 
 /* ---- Host status and statistics (ABI 1.2, for the monitor) --------------------------------- */
 
+/** Buckets of gorgon_host_status.lag_buckets (ABI 1.3). */
+#define GORGON_LAG_BUCKETS 6
+
 /** The whole process. Strings HOST-OWNED, valid during the call that filled it. */
 typedef struct gorgon_host_status {
     uint32_t struct_size;
@@ -257,6 +264,17 @@ typedef struct gorgon_host_status {
     uint64_t bytes_out;         /**< Sent on every connection since start. */
     uint32_t stopping;          /**< Nonzero once a shutdown has begun. */
     uint32_t generations;       /**< Plugin generations loaded (active and draining). */
+    /* ABI 1.3 (check struct_size before reading): the loop-lag watchdog, which times every
+     * callback the host makes into a plugin, and the work pool. */
+    uint64_t lag_max_us;        /**< Longest one callback held the loop since start, in us. */
+    const char* lag_max_plugin; /**< The plugin of that callback ("" before the first). */
+    const char* lag_max_hook;   /**< Its hook: "on_data", "timer", "work_done", ... */
+    /** Callbacks counted by duration: < 1, < 5, < 20, < 100, < 500 and >= 500 ms. */
+    uint64_t lag_buckets[GORGON_LAG_BUCKETS];
+    uint32_t lag_warn_ms;  /**< watchdog.warn_ms: a callback this long is logged. */
+    uint32_t work_threads; /**< Threads of the work pool (work_pool.threads). */
+    uint64_t work_pending; /**< Submitted and not yet completed on the loop. */
+    uint64_t work_total;   /**< Completed on the loop since start. */
 } gorgon_host_status;
 
 /** One configured server. Strings HOST-OWNED, valid during the callback only. */
@@ -318,6 +336,15 @@ typedef void (*gorgon_server_goodbye_fn)(void* server_state);
 
 /** Flags for conn_start_tls (ABI 1.2). */
 #define GORGON_TLS_REQUIRE_REUSE 1u /**< The handshake must resume `resume_from`'s session. */
+
+/** Runs on a work-pool thread (ABI 1.3), never on the loop. It may compute and make blocking
+ *  system calls; it must not call any host function, nor touch what the loop may touch at the
+ *  same time. `arg` is what was given to work_submit. */
+typedef void (*gorgon_work_fn)(void* arg);
+/** Runs on the loop once the work is over (ABI 1.3): status GORGON_OK when work_fn ran,
+ *  GORGON_E_CANCELLED when it never ran (work_cancel, or the generation was finalised first).
+ *  Called exactly once per accepted work_submit; free `arg` here. */
+typedef void (*gorgon_work_done_fn)(void* arg, gorgon_work_id work, gorgon_status status);
 
 /** Flags for shutdown_request. */
 #define GORGON_SHUTDOWN_NOW 0u      /**< Close every connection and stop. */
@@ -584,6 +611,17 @@ typedef struct gorgon_host_api {
 
     /* ---- ABI 1.3 ---- */
 
+    /* -- Work pool: blocking or long work (password hashing) off the loop. Pending work pins
+     *    `self`'s generation: an unload or a reload waits for its completions. -- */
+    /** Runs work(arg) on a pool thread, then done(arg, id, status) on the loop (never inside
+     *  this call). `work` must not call the host (see gorgon_work_fn). *out (optional)
+     *  receives the id. On an error status nothing runs and `arg` stays the caller's. */
+    gorgon_status (*work_submit)(gorgon_plugin* self, gorgon_work_fn work, gorgon_work_done_fn done,
+                                 void* arg, gorgon_work_id* out);
+    /** Cancels work that has not started: its done follows from the loop with
+     *  GORGON_E_CANCELLED. GORGON_E_BUSY when it is running or finished (done follows with
+     *  GORGON_OK); GORGON_E_STALE once done has been called. */
+    gorgon_status (*work_cancel)(gorgon_plugin* self, gorgon_work_id work);
     /* -- Configuration generations. A reload that changes a server's settings opens a new
      *    server (a new id, server_open with the new settings) beside the old one, which keeps
      *    its connections on the settings they started with and is closed (server_close) once

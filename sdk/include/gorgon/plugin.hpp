@@ -7,6 +7,7 @@
 //   - Every call from the host into plugin code goes through a noexcept trampoline that catches
 //     all exceptions and turns them into a status and a message. No exception crosses the ABI.
 //   - Small value types over the C handles: Host, Config, Conn; and an RAII Timer.
+//   - Host::submitWork: a lambda on the host's work pool, its completion on the loop (1.3).
 //
 // A plugin class looks like:
 //
@@ -74,7 +75,66 @@ class Host {
         api_->set_error(self_, msg.data(), msg.size());
     }
 
+    // ABI 1.3: runs `work()` on a pool thread, then `done(status)` on the loop: GORGON_OK when
+    // work ran, GORGON_E_CANCELLED when it never did (cancelWork, unload), GORGON_E_INTERNAL
+    // when it threw (the message is logged). `work` must not call the host, nor touch what the
+    // loop touches; give it its own copies and have it leave its result in what it captured.
+    // Returns the host's status (GORGON_E_UNSUPPORTED on a host older than 1.3); on an error
+    // neither function runs. *id (optional) receives the work's id.
+    gorgon_status submitWork(std::function<void()> work, std::function<void(gorgon_status)> done,
+                             gorgon_work_id* id = nullptr) const {
+        if (!GORGON_HOST_HAS(api_, work_submit)) return GORGON_E_UNSUPPORTED;
+        auto job = std::make_unique<Work>(Work{api_, self_, std::move(work), std::move(done), {}});
+        gorgon_status s =
+            api_->work_submit(self_, &Host::runWork, &Host::finishWork, job.get(), id);
+        if (s == GORGON_OK) job.release();  // finish() takes it back
+        return s;
+    }
+    // ABI 1.3: see work_cancel in plugin.h.
+    gorgon_status cancelWork(gorgon_work_id id) const noexcept {
+        if (!GORGON_HOST_HAS(api_, work_cancel)) return GORGON_E_UNSUPPORTED;
+        return api_->work_cancel(self_, id);
+    }
+
   private:
+    struct Work {
+        const gorgon_host_api* api;
+        gorgon_plugin* self;
+        std::function<void()> work;
+        std::function<void(gorgon_status)> done;
+        std::string failure;  // what work() threw; read on the loop after it has finished
+    };
+    // On a pool thread: no host call here, so a failure is kept for finish() to log.
+    static void runWork(void* arg) noexcept {
+        auto* w = static_cast<Work*>(arg);
+        try {
+            w->work();
+        } catch (const std::exception& e) {
+            try {
+                w->failure = std::string("exception in work: ") + e.what();
+            } catch (...) {
+                w->failure = "?";
+            }
+        } catch (...) {
+            w->failure = "unknown exception in work";
+        }
+    }
+    static void finishWork(void* arg, gorgon_work_id, gorgon_status status) noexcept {
+        std::unique_ptr<Work> w(static_cast<Work*>(arg));
+        Host host(w->api, w->self);
+        if (!w->failure.empty()) {
+            host.error(w->failure);
+            if (status == GORGON_OK) status = GORGON_E_INTERNAL;
+        }
+        try {
+            if (w->done) w->done(status);
+        } catch (const std::exception& e) {
+            host.error(std::string("exception in work completion: ") + e.what());
+        } catch (...) {
+            host.error("unknown exception in work completion");
+        }
+    }
+
     const gorgon_host_api* api_ = nullptr;
     gorgon_plugin* self_ = nullptr;
 };
