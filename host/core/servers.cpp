@@ -128,27 +128,45 @@ Result<void> Servers::activate(std::vector<Staged>& staged) {
             continue;
         }
         s.id = next_id_++;
-        if (auto r = openServer(s, *gen); !r) {
-            note(r.error() + (st.replaces != nullptr ? " (its running settings stay)" : ""));
-            continue;
-        }
-        // Live from here: kept listeners move over, new ones are already bound.
+        // Every listener joins the new instance before server_open, so that the protocol sees
+        // each address it will serve (server_list: the monitor refuses a TCP address without a
+        // secret). Accepts still reach `old` until the switch below (they find their server by
+        // name), and kept listeners go back to it if the open fails.
         Server* old = st.replaces;
+        std::vector<const Listener*> kept;
         for (size_t i = 0; i < st.listeners.size() && i < sc.listen.size(); ++i) {
-            if (!st.listeners[i] && old != nullptr) {
-                for (auto& l : old->listeners) {
-                    if (l && sameAddress(l->address(), sc.listen[i])) {
-                        st.listeners[i] = std::move(l);
-                        break;
-                    }
+            if (st.listeners[i] || old == nullptr) continue;
+            for (auto& l : old->listeners) {
+                if (l && sameAddress(l->address(), sc.listen[i])) {
+                    kept.push_back(l.get());
+                    st.listeners[i] = std::move(l);
+                    break;
                 }
-            } else if (st.listeners[i]) {
-                GLOG(Info, "server %s listening on %s", sc.name.c_str(),
-                     st.listeners[i]->boundAddress().c_str());
             }
         }
         for (auto& l : st.listeners) {
             if (l) s.listeners.push_back(std::move(l));
+        }
+        auto isKept = [&](const std::unique_ptr<Listener>& l) {
+            return std::find(kept.begin(), kept.end(), l.get()) != kept.end();
+        };
+        opening_ = &s;
+        auto opened = openServer(s, *gen);
+        opening_ = nullptr;
+        if (!opened) {
+            for (auto& l : s.listeners) {
+                if (!isKept(l)) continue;
+                auto slot = std::find(old->listeners.begin(), old->listeners.end(), nullptr);
+                if (slot != old->listeners.end()) *slot = std::move(l);
+            }
+            note(opened.error() + (old != nullptr ? " (its running settings stay)" : ""));
+            continue;
+        }
+        // Live from here.
+        for (const auto& l : s.listeners) {
+            if (!isKept(l)) {
+                GLOG(Info, "server %s listening on %s", sc.name.c_str(), l->boundAddress().c_str());
+            }
         }
         if (old != nullptr) {
             auto it = std::find_if(servers_.begin(), servers_.end(),

@@ -100,6 +100,8 @@ class Servers {
     [[nodiscard]] const std::vector<std::unique_ptr<Server>>& all() const noexcept {
         return servers_;
     }
+    // The server whose server_open is running, not live yet (server_list shows it too).
+    [[nodiscard]] const Server* opening() const noexcept { return opening_; }
 
   private:
     Result<void> openServer(Server& s, Generation& gen);
@@ -119,6 +121,7 @@ class Servers {
     std::vector<std::unique_ptr<Server>> servers_;
     std::vector<std::unique_ptr<Server>> retiring_;
     uint64_t next_id_ = 1;
+    Server* opening_ = nullptr;
 };
 
 }  // namespace gorgon

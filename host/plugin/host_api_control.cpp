@@ -102,10 +102,11 @@ gorgon_status serverList(gorgon_plugin* self, gorgon_server_list_fn fn, void* us
     if (fn == nullptr) return GORGON_E_INVAL;
     try {
         Host& h = gen(self).host();
-        for (const auto& s : h.servers().all()) {
+        auto report = [&](const Server* s) {
             std::string listen;
             for (const auto& l : s->listeners) {
-                listen += (listen.empty() ? "" : ", ") + l->boundAddress();
+                // Null: a kept listener lent to the server's next configuration being opened.
+                if (l) listen += (listen.empty() ? "" : ", ") + l->boundAddress();
             }
             Generation* owner = h.plugins().protocolOwner(s->config.protocol);
             gorgon_server_status st{};
@@ -122,7 +123,9 @@ gorgon_status serverList(gorgon_plugin* self, gorgon_server_list_fn fn, void* us
             st.bytes_in = s->bytes_in;
             st.bytes_out = s->bytes_out;
             fn(user, &st);
-        }
+        };
+        for (const auto& s : h.servers().all()) report(s.get());
+        if (const Server* s = h.servers().opening()) report(s);
         return GORGON_OK;
     } catch (...) {
         return GORGON_E_NOMEM;
