@@ -50,6 +50,9 @@ const ConfigNode* Host::pluginConfig(const std::string& name) const {
 }
 
 Result<void> Host::start(Config config, bool bind) {
+    // Before anything slow (probes, plugin inits): a SIGTERM during start-up must be a graceful
+    // stop once the loop runs, not death by the signal's default action.
+    if (bind) installSignals();
     config_ = std::move(config);
     std::string dir =
         config_.plugin_directory.empty() ? defaultPluginDirectory() : config_.plugin_directory;
@@ -69,10 +72,7 @@ Result<void> Host::start(Config config, bool bind) {
         if (!r) return fail(p.config->where() + ": " + r.error());
     }
     if (auto r = servers_.apply(config_, bind); !r) return r;
-    if (bind) {
-        installSignals();
-        updateWatch();
-    }
+    if (bind) updateWatch();
     return {};
 }
 
