@@ -101,6 +101,7 @@ void Host::pluginFilesChanged() {
         GLOG(Error, "plugins.watch: %s", r.error().c_str());
     if (auto r = servers_.apply(config_, true); !r)
         GLOG(Error, "plugins.watch: %s", r.error().c_str());
+    GLOG(Debug, "plugin directory checked");
 }
 
 void Host::installSignals() {
