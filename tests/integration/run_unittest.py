@@ -10,8 +10,9 @@ reports as a pass.
 - A failure or an error: exit 1. A file with no tests at all: exit 1 too (a test that cannot
   fail is a defect).
 
-Usage: run_unittest.py test_something.py   (run from the file's directory, as CTest does)
+Usage: run_unittest.py path/to/test_something.py
 """
+import os
 import sys
 import unittest
 
@@ -38,9 +39,12 @@ def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
+    # Imported by module name from its own directory, as `python -m unittest` does from there.
+    directory, name = os.path.split(os.path.abspath(argv[1]))
+    sys.path.insert(0, directory)
     runner = unittest.TextTestRunner(verbosity=2, resultclass=CountingResult)
-    program = unittest.main(module=None, argv=["run_unittest", argv[1]], testRunner=runner,
-                            exit=False)
+    program = unittest.main(module=None, argv=["run_unittest", name.removesuffix(".py")],
+                            testRunner=runner, exit=False)
     result = program.result
     if not result.wasSuccessful():
         return 1
