@@ -413,9 +413,6 @@ class HttpStatic(unittest.TestCase):
             with Gorgon(body, plugin_dir=plugins) as g:
                 os.chmod(g.dir, 0o755)  # its log and runtime directory, opened before the drop
                 g.start(["web"])
-                with open(f"/proc/{g.proc.pid}/status") as f:
-                    uids = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
-                self.assertEqual(uids, [str(pwd.getpwnam(user).pw_uid)] * 4)
 
                 def status(path):
                     with g.connect("web", timeout=10) as s:
@@ -423,7 +420,12 @@ class HttpStatic(unittest.TestCase):
                         head = s.recv(64)
                     return int(re.match(rb"HTTP/1\.[01] (\d{3}) ", head).group(1))
 
+                # An answer means the loop runs, which it does only after the switch (it listens
+                # before it).
                 self.assertEqual(status("/readable.txt"), 200)
+                with open(f"/proc/{g.proc.pid}/status") as f:
+                    uids = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
+                self.assertEqual(uids, [str(pwd.getpwnam(user).pw_uid)] * 4)
                 self.assertEqual(status("/noread.txt"), 403)
 
     # ---- confinement ----
