@@ -55,6 +55,9 @@ const ConfigNode* Host::pluginConfig(const std::string& name) const {
 }
 
 Result<void> Host::start(Config config, bool bind) {
+    // Before anything slow (probes, plugin inits): a SIGTERM during start-up must be a graceful
+    // stop once the loop runs, not death by the signal's default action.
+    if (bind) installSignals();
     config_ = std::move(config);
     applyWorkSettings();
     std::string dir =
@@ -76,10 +79,7 @@ Result<void> Host::start(Config config, bool bind) {
     }
     if (bind) checkOpenFiles(config_);
     if (auto r = servers_.apply(config_, bind); !r) return r;
-    if (bind) {
-        installSignals();
-        updateWatch();
-    }
+    if (bind) updateWatch();
     return {};
 }
 
@@ -113,6 +113,7 @@ void Host::pluginFilesChanged() {
         GLOG(Error, "plugins.watch: %s", r.error().c_str());
     if (auto r = servers_.apply(config_, true); !r)
         GLOG(Error, "plugins.watch: %s", r.error().c_str());
+    GLOG(Debug, "plugin directory checked");
 }
 
 void Host::installSignals() {

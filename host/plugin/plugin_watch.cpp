@@ -65,10 +65,17 @@ void PluginWatch::onReadable(evutil_socket_t fd, short, void* arg) noexcept {
             std::memcpy(&ev, buf.data() + off, sizeof ev);
             std::string_view name(buf.data() + off + sizeof ev, ev.len);
             name = name.substr(0, name.find('\0'));
+            const char* what = (ev.mask & IN_MOVED_TO) != 0 ? "moved in" : "written";
             if ((ev.mask & IN_Q_OVERFLOW) != 0 || interesting(name)) {
                 relevant = true;
                 GLOG(Debug, "plugin directory: %.*s %s", static_cast<int>(name.size()), name.data(),
-                     (ev.mask & IN_MOVED_TO) != 0 ? "moved in" : "written");
+                     what);
+            } else if (!name.empty()) {
+                // Said, so that a test (or an operator) can tell "seen and ignored" from "not
+                // seen yet": events are read in order, so this line also proves that every
+                // earlier event has been read.
+                GLOG(Debug, "plugin directory: %.*s %s, ignored: not a plugin file name",
+                     static_cast<int>(name.size()), name.data(), what);
             }
             off += sizeof ev + ev.len;
         }

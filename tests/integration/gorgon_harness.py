@@ -4,7 +4,9 @@ Tests write a YAML config whose listeners use port 0; the harness waits for the 
 "server NAME listening on ADDRESS" and exposes the real addresses. Paths come from the
 environment CTest sets: GORGON_BIN, GORGON_PLUGIN_DIR, GORGON_FIXTURE_DIR.
 """
+import grp
 import os
+import pwd
 import re
 import signal
 import socket
@@ -20,8 +22,54 @@ FIXTURE_DIR = os.environ.get("GORGON_FIXTURE_DIR", "")
 LISTEN_RE = re.compile(r"server (\S+) listening on (\S+)")
 
 
+# A sanitizer's report: ASan/LSan/TSan/MSan print "==PID==ERROR: <Tool>: <what>", UBSan prints
+# "<file>:<line>:<col>: runtime error: <what>" (no PID).
+SANITIZER_RE = re.compile(r"^(?:==(\d+)==)?ERROR: (\w*Sanitizer): .*$|^.*runtime error: .*$", re.M)
+
+
+def sanitizer_reports(output):
+    """[(pid or None, first line)] of every sanitizer report in `output`."""
+    return [(int(m.group(1)) if m.group(1) else None, m.group(0))
+            for m in SANITIZER_RE.finditer(output)]
+
+
+def assert_no_sanitizer_report(output, what="gorgon"):
+    reports = sanitizer_reports(output)
+    if reports:
+        raise AssertionError(f"{what}: sanitizer report:\n{output[-8000:]}")
+
+
+def run_gorgon(args, cwd, timeout=30, user=None, group=None):
+    """Runs gorgon with `args` to completion (a start that must fail, --check-config...);
+    returns the CompletedProcess (text). Whatever its exit code, a sanitizer report in its output
+    fails the caller. `user`/`group`: run it as that account (the caller must be root)."""
+    kw = {}
+    if user is not None:
+        kw = {"user": user, "group": group or user, "extra_groups": []}
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd,
+                       stdin=subprocess.DEVNULL, **kw)
+    assert_no_sanitizer_report(p.stdout + p.stderr, f"gorgon {' '.join(args)}")
+    return p
+
+
+def unprivileged_account():
+    """(user, group) to run something as when the tests run as root (CI does), so that file
+    permissions apply; None when the tests already run unprivileged."""
+    if os.geteuid() != 0:
+        return None
+    group = grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name
+    return "nobody", group
+
+
 class Gorgon:
-    """One gorgon process. Use as a context manager so it is always stopped."""
+    """One gorgon process. Use as a context manager so it is always stopped.
+
+    Stopping it checks how it ended: unless the test said otherwise, gorgon must exit 0 (on
+    SIGTERM or by itself) and print no sanitizer report, so that a leak or a use-after-free at
+    unload or exit fails the test that caused it. A test that makes gorgon exit otherwise says
+    so first: expect_exit(code) for a refusal with that code, allow_child_report(regex) for a
+    report from a forked child it crashes on purpose, or no_exit_check(reason) for a server it
+    kills."""
 
     def __init__(self, config_body, plugin_dir=None, workdir=None, timeout=10.0):
         self.tmp = tempfile.TemporaryDirectory(prefix="gorgon-test-")
@@ -29,8 +77,16 @@ class Gorgon:
         self.plugin_dir = plugin_dir or PLUGIN_DIR
         self.log_path = os.path.join(self.dir, "error.log")
         self.config_path = os.path.join(self.dir, "gorgon.yaml")
+        # stdout and stderr go to a file, not a pipe: nobody reads a pipe while the test runs,
+        # and a long sanitizer report would fill it and hang the exit it is reporting on.
+        self.output_path = os.path.join(self.tmp.name, "output.txt")
         self.timeout = timeout
         self.proc = None
+        self.expected_exit = 0
+        self.allowed_reports = []
+        self.unchecked = None  # why this server's exit is not checked
+        self.checked = False
+        self.log_start = 0  # where this run's log begins (a workdir may hold an earlier run's)
         self.write_config(config_body)
 
     def write_config(self, config_body):
@@ -48,9 +104,11 @@ class Gorgon:
             f.write(head + body)
 
     def start(self, expect_servers=()):
-        self.proc = subprocess.Popen([BIN, "-c", self.config_path], cwd=self.dir,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+        self.log_start = len(self.log())
+        with open(self.output_path, "ab") as out:
+            self.proc = subprocess.Popen([BIN, "-c", self.config_path], cwd=self.dir,
+                                         stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+        self.checked = False
         for name in expect_servers:
             self.addresses(name)
         return self
@@ -62,8 +120,18 @@ class Gorgon:
         except FileNotFoundError:
             return ""
 
+    def output(self):
+        """What gorgon wrote to stdout and stderr (sanitizer reports land here)."""
+        try:
+            with open(self.output_path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
     def wait_log(self, pattern, timeout=None, start=0):
-        """Waits until `pattern` (a regex) appears in the log after offset `start`."""
+        """Waits until `pattern` (a regex) appears in the log after offset `start` (and in this
+        run's part of it)."""
+        start = max(start, self.log_start)
         deadline = time.monotonic() + (timeout or self.timeout)
         rx = re.compile(pattern)
         while time.monotonic() < deadline:
@@ -71,15 +139,16 @@ class Gorgon:
             if m:
                 return m
             if self.proc and self.proc.poll() is not None:
-                out = self.proc.stdout.read().decode(errors="replace") if self.proc.stdout else ""
                 raise AssertionError(f"gorgon exited with {self.proc.returncode} while waiting "
-                                     f"for {pattern!r}\nlog:\n{self.log()}\noutput:\n{out}")
+                                     f"for {pattern!r}\nlog:\n{self.log()}\n"
+                                     f"output:\n{self.output()}")
             time.sleep(0.02)
         raise AssertionError(f"timed out waiting for {pattern!r}\nlog:\n{self.log()}")
 
     def addresses(self, server):
         self.wait_log(rf"server {re.escape(server)} listening on ")
-        return [m.group(2) for m in LISTEN_RE.finditer(self.log()) if m.group(1) == server]
+        return [m.group(2) for m in LISTEN_RE.finditer(self.log(), self.log_start)
+                if m.group(1) == server]
 
     def address(self, server):
         """(host, port) of the server's first TCP listener."""
@@ -96,17 +165,78 @@ class Gorgon:
     def signal(self, sig):
         self.proc.send_signal(sig)
 
-    def stop(self, timeout=15.0):
-        """SIGTERM, then wait; returns the exit code. SIGKILL if it does not stop in time."""
-        if self.proc is None or self.proc.poll() is not None:
-            return self.proc.returncode if self.proc else None
-        self.proc.send_signal(signal.SIGTERM)
+    # ---- how it ended ----
+
+    def expect_exit(self, code):
+        """This server is meant to exit by itself with `code` (e.g. 1: a refused start)."""
+        self.expected_exit = code
+
+    def allow_child_report(self, pattern):
+        """A sanitizer report whose first line matches `pattern` is expected from a process
+        gorgon forked (a plugin probe the test crashes on purpose). The same report from gorgon
+        itself still fails."""
+        self.allowed_reports.append(re.compile(pattern))
+
+    def no_exit_check(self, reason):
+        """The test kills or crashes this server on purpose: do not check how it ended."""
+        self.unchecked = reason
+
+    def exit_problem(self):
+        """Why the exit (which has happened) was not the expected one, or None."""
+        if self.unchecked is not None:
+            return None
+        rc = self.proc.returncode
+        output = self.output()
+        bad = [line for pid, line in sanitizer_reports(output)
+               if pid is None or pid == self.proc.pid
+               or not any(rx.search(line) for rx in self.allowed_reports)]
+        if rc != self.expected_exit:
+            why = f"gorgon exited with {rc}, not {self.expected_exit}"
+        elif bad:
+            why = f"gorgon printed a sanitizer report ({bad[0]})"
+        else:
+            return None
+        return f"{why}\nlog:\n{self.log()[-5000:]}\noutput:\n{output[-8000:]}"
+
+    def check_exit(self):
+        """Fails (AssertionError) if gorgon, which has exited, did not end as expected."""
+        if self.checked:
+            return
+        self.checked = True
+        problem = self.exit_problem()
+        if problem:
+            raise AssertionError(problem)
+
+    def wait_exit(self, code, timeout=20.0):
+        """Waits for gorgon to exit by itself, which it must do with `code` and no sanitizer
+        report; returns the code."""
+        self.expect_exit(code)
         try:
-            return self.proc.wait(timeout)
+            self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            raise AssertionError(f"gorgon did not stop within {timeout}s\n{self.log()}")
+            self.checked = True
+            raise AssertionError(f"gorgon did not exit within {timeout}s\n{self.log()}")
+        self.check_exit()
+        return self.proc.returncode
+
+    def stop(self, timeout=15.0):
+        """SIGTERM (unless it has exited already), wait, check how it ended (see the class);
+        returns the exit code. SIGKILL and fail if it does not stop in time."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                self.checked = True
+                raise AssertionError(f"gorgon did not stop within {timeout}s\n{self.log()}")
+        self.check_exit()
+        return self.proc.returncode
 
     def __enter__(self):
         return self
@@ -115,20 +245,21 @@ class Gorgon:
         try:
             self.stop()
         finally:
-            if self.proc and self.proc.stdout:
-                self.proc.stdout.close()
             self.tmp.cleanup()
 
 
-def check_config(path_or_text):
-    """Runs gorgon --check-config in a scratch directory; returns (exit code, output)."""
+def check_config(path_or_text, user=None, group=None):
+    """Runs gorgon --check-config in a scratch directory; returns (exit code, output). A
+    sanitizer report fails the caller. `user`/`group`: as in run_gorgon."""
     with tempfile.TemporaryDirectory(prefix="gorgon-check-") as scratch:
+        if user is not None:
+            os.chmod(scratch, 0o755)
         if "\n" in path_or_text:
             path = os.path.join(scratch, "gorgon.yaml")
             with open(path, "w") as f:
                 f.write(textwrap.dedent(path_or_text))
+            os.chmod(path, 0o644)
         else:
             path = os.path.abspath(path_or_text)
-        p = subprocess.run([BIN, "--check-config", path], capture_output=True, text=True,
-                           timeout=30, cwd=scratch, stdin=subprocess.DEVNULL)
+        p = run_gorgon(["--check-config", path], cwd=scratch, user=user, group=group)
         return p.returncode, p.stdout + p.stderr

@@ -187,7 +187,7 @@ def assert_clean_exit(test, gorgon):
     """Stops gorgon (SIGTERM) and checks that it exited cleanly and logged no error: a
     sanitizer report or an exception caught at the plugin boundary fails the test."""
     rc = gorgon.stop()
-    output = gorgon.proc.stdout.read().decode(errors="replace") if gorgon.proc.stdout else ""
+    output = gorgon.output()
     log = gorgon.log()
     test.assertEqual(rc, 0, f"gorgon exited with {rc}\nlog:\n{log[-5000:]}\noutput:\n{output}")
     test.assertNotRegex(log, r"\[error\]|[Ee]xception", log[-5000:])

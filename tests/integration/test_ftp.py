@@ -121,7 +121,7 @@ def server_config(plugin_dir, settings, extra_servers=()):
 def clean_exit_problem(g):
     """Stops gorgon; returns why its exit was not clean, or None."""
     rc = g.stop()
-    output = g.proc.stdout.read().decode(errors="replace") if g.proc and g.proc.stdout else ""
+    output = g.output()
     log = g.log()
     if rc != 0:
         return f"gorgon exited with {rc}\nlog:\n{log[-5000:]}\noutput:\n{output[-5000:]}"

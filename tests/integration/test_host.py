@@ -12,7 +12,8 @@ import tempfile
 import time
 import unittest
 
-from gorgon_harness import BIN, FIXTURE_DIR, Gorgon, check_config
+from gorgon_harness import (BIN, FIXTURE_DIR, Gorgon, assert_no_sanitizer_report, check_config,
+                            run_gorgon)
 
 
 def echo_config(listen, extra=""):
@@ -87,7 +88,7 @@ class Listeners(unittest.TestCase):
             with open(os.path.join(g.dir, "data.txt"), "w") as f:
                 f.write("precious")
             g.start()
-            self.assertEqual(g.proc.wait(10), 1)
+            self.assertEqual(g.wait_exit(1), 1)
             self.assertIn("exists and is not a socket", g.log())
             with open(os.path.join(g.dir, "data.txt")) as f:
                 self.assertEqual(f.read(), "precious")
@@ -121,7 +122,7 @@ class Listeners(unittest.TestCase):
             port = busy.getsockname()[1]
             with Gorgon(echo_config([f"127.0.0.1:{port}"])) as g:
                 g.start()
-                self.assertEqual(g.proc.wait(10), 1)
+                self.assertEqual(g.wait_exit(1), 1)
                 self.assertIn(f"127.0.0.1:{port}: bind: Address already in use", g.log())
 
 
@@ -155,7 +156,7 @@ class CheckConfig(unittest.TestCase):
         code, out = check_config("/nonexistent/gorgon.yaml")
         self.assertEqual(code, 1)
         self.assertIn("cannot read the file", out)
-        p = subprocess.run([BIN, "--bogus"], capture_output=True, text=True, timeout=10)
+        p = run_gorgon(["--bogus"], cwd=".")
         self.assertEqual(p.returncode, 2)
         self.assertIn("unknown argument", p.stderr)
 
@@ -181,7 +182,7 @@ class Signals(unittest.TestCase):
             with self.assertRaises(OSError):
                 socket.create_connection(g.address("echo"), timeout=1).close()
             self.assertEqual(s.recv(10), b"")  # closed by the deadline
-            self.assertEqual(g.proc.wait(10), 0)
+            self.assertEqual(g.wait_exit(0), 0)
             self.assertGreaterEqual(time.monotonic() - started, 0.9)
             self.assertIn("shutdown deadline passed: closing 1 connections", g.log())
             self.assertIn("plugin fixture-echo generation 1 unloaded", g.log())
@@ -192,7 +193,7 @@ class Signals(unittest.TestCase):
             g.start(["echo"])
             started = time.monotonic()
             g.signal(signal.SIGTERM)
-            self.assertEqual(g.proc.wait(10), 0)
+            self.assertEqual(g.wait_exit(0), 0)
             self.assertLess(time.monotonic() - started, 0.9)
 
 
@@ -214,12 +215,8 @@ class PrivilegeDrop(unittest.TestCase):
     def test_unknown_user_refuses_to_start(self):
         with Gorgon(echo_config(["127.0.0.1:0"], "user: no-such-user-gorgon\n")) as g:
             g.start()
-            self.assertEqual(g.proc.wait(10), 1)
+            self.assertEqual(g.wait_exit(1), 1)
             self.assertIn('no such user "no-such-user-gorgon"', g.log())
-
-
-if __name__ == "__main__":
-    unittest.main()
 
 
 class DefaultConfig(unittest.TestCase):
@@ -242,25 +239,30 @@ class DefaultConfig(unittest.TestCase):
                     .replace("127.0.0.1:2121", "127.0.0.1:0"))
 
     def test_check_config(self):
-        p = subprocess.run([BIN, "--check-config", "configs/gorgon.yaml"], cwd=self.work,
-                           capture_output=True, text=True, timeout=60)
+        p = run_gorgon(["--check-config", "configs/gorgon.yaml"], cwd=self.work, timeout=60)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertEqual(p.stderr, "")
 
     def test_serves_http_chat_ftp_and_the_monitor(self):
-        proc = subprocess.Popen([BIN, "-c", self.config], cwd=self.work, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # The default config logs to stderr: it goes to a file, which the test reads (a pipe
+        # nobody drains could fill up and block the server).
+        output_path = os.path.join(self.work, "output.txt")
+        with open(output_path, "wb") as out:
+            proc = subprocess.Popen([BIN, "-c", self.config], cwd=self.work,
+                                    stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+
+        def output():
+            with open(output_path, errors="replace") as f:
+                return f.read()
+
         try:
             addresses = {}
             deadline = time.monotonic() + 20
-            while len(addresses) < 3 and time.monotonic() < deadline:
-                line = proc.stderr.readline()
-                if not line:
-                    break
-                m = re.search(r"server (\S+) listening on 127\.0\.0\.1:(\d+)", line)
-                if m:
-                    addresses[m.group(1)] = int(m.group(2))
-            self.assertEqual(sorted(addresses), ["chat", "ftp", "web"])
+            while len(addresses) < 3 and time.monotonic() < deadline and proc.poll() is None:
+                addresses = {m.group(1): int(m.group(2)) for m in re.finditer(
+                    r"server (\S+) listening on 127\.0\.0\.1:(\d+)", output())}
+                time.sleep(0.02)
+            self.assertEqual(sorted(addresses), ["chat", "ftp", "web"], output())
             with socket.create_connection(("127.0.0.1", addresses["web"]), timeout=5) as s:
                 s.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                 data = b""
@@ -280,5 +282,16 @@ class DefaultConfig(unittest.TestCase):
             self.assertIn("web", p.stdout)
         finally:
             proc.terminate()
-            self.assertEqual(proc.wait(20), 0)
-            proc.stderr.close()
+            try:
+                code = proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                raise
+        # Exit 0 on SIGTERM, and no sanitizer report on the way out.
+        self.assertEqual(code, 0, output()[-5000:])
+        assert_no_sanitizer_report(output())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -220,7 +220,7 @@ def check_clean_exit(gorgon, allowed_errors=()):
     report, no exception caught at a plugin boundary, and no [error] line in the log but those
     matching one of `allowed_errors` (regexes: the failures a test provoked on purpose)."""
     rc = gorgon.stop()
-    output = gorgon.proc.stdout.read().decode(errors="replace") if gorgon.proc.stdout else ""
+    output = gorgon.output()
     log = gorgon.log()
     if rc != 0:
         raise AssertionError(f"gorgon exited with {rc}\nlog:\n{log[-5000:]}\noutput:\n{output}")

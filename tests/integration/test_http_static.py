@@ -8,6 +8,7 @@ import email.utils
 import gzip
 import hashlib
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -17,7 +18,7 @@ import textwrap
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
+from gorgon_harness import PLUGIN_DIR, Gorgon, check_config, unprivileged_account
 from test_http_protocol import HttpClient
 
 PLUGINS = ("http.so", "http-static.so", "fs-os.so")
@@ -391,9 +392,43 @@ class HttpStatic(unittest.TestCase):
         self.assertIn("GET", r.header("allow"))
         self.assertEqual(r.body, b"")
 
-    @unittest.skipIf(os.geteuid() == 0, "root reads every file: permissions cannot be tested")
     def test_unreadable_file_is_403(self):
-        self.assertEqual(self.curl("/noread.txt").status, 403)
+        account = unprivileged_account()
+        if account is None:  # not root: the class's server may not read noread.txt either
+            self.assertEqual(self.curl("/noread.txt").status, 403)
+            self.assertEqual(self.curl("/small.txt").status, 200)
+            return
+        # Root reads every file: as root (CI does), a server of its own drops to an unprivileged
+        # account (user:/group:), which may read everything in its root but noread.txt.
+        user, group = account
+        with tempfile.TemporaryDirectory(prefix="gorgon-static-unprivileged-") as d:
+            os.chmod(d, 0o755)
+            plugins = os.path.join(d, "plugins")
+            os.mkdir(plugins)
+            copy_plugins(plugins)
+            root = os.path.join(d, "root")
+            write(os.path.join(root, "readable.txt"), "you may\n")
+            write(os.path.join(root, "noread.txt"), "you may not\n")
+            os.chmod(os.path.join(root, "noread.txt"), 0)
+            body = config(plugins, root).replace("servers:\n", f"user: {user}\ngroup: {group}\n"
+                                                 "servers:\n", 1)
+            with Gorgon(body, plugin_dir=plugins) as g:
+                os.chmod(g.dir, 0o755)  # its log and runtime directory, opened before the drop
+                g.start(["web"])
+
+                def status(path):
+                    with g.connect("web", timeout=10) as s:
+                        s.sendall(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+                        head = s.recv(64)
+                    return int(re.match(rb"HTTP/1\.[01] (\d{3}) ", head).group(1))
+
+                # An answer means the loop runs, which it does only after the switch (it listens
+                # before it).
+                self.assertEqual(status("/readable.txt"), 200)
+                with open(f"/proc/{g.proc.pid}/status") as f:
+                    uids = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
+                self.assertEqual(uids, [str(pwd.getpwnam(user).pw_uid)] * 4)
+                self.assertEqual(status("/noread.txt"), 403)
 
     # ---- confinement ----
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 import unittest
 
-from gorgon_harness import BIN, FIXTURE_DIR, Gorgon, check_config
+from gorgon_harness import BIN, FIXTURE_DIR, Gorgon, check_config, run_gorgon
 
 
 def fixture_path(name, directory=None):
@@ -179,8 +179,7 @@ class StartupRefusals(GorgonTestCase):
         for name in BAD_FIXTURES:
             with self.subTest(name), Gorgon(make_config(load=[name], servers=[ECHO])) as g:
                 try:
-                    p = subprocess.run([BIN, "-c", g.config_path], cwd=g.dir, timeout=20,
-                                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+                    p = run_gorgon(["-c", g.config_path], cwd=g.dir, timeout=20)
                 except subprocess.TimeoutExpired:
                     self.fail(f"gorgon kept running with {name} in plugins.load\n{g.log()}")
                 text = p.stdout + p.stderr + g.log()
@@ -381,11 +380,7 @@ class Shutdown(GorgonTestCase):
         c = self.client(g, "echo")
         self.assertEqual(c.ask("hello"), "hello")
         g.signal(signal.SIGTERM)
-        try:
-            code = g.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.fail(f"gorgon did not exit within 15 s of SIGTERM\n{g.log()}")
-        self.assertEqual(code, 0, g.log())
+        self.assertEqual(g.wait_exit(0, timeout=15), 0)
         self.assertTrue(c.at_eof(), "the connection must be closed")
 
 

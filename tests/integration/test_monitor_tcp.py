@@ -221,13 +221,13 @@ class SecretFile(TcpTestCase):
                         self.assertIn("0600", out)
                         self.assertRegex(out, r"gorgon\.yaml:\d+:\d+")
                         g.start()
-                        self.assertNotEqual(g.proc.wait(timeout=20), 0)
+                        self.assertEqual(g.wait_exit(1), 1)
                         self.assertNotRegex(g.log(), r"listening on")
 
     def test_tcp_without_a_secret_is_refused(self):
         with Gorgon(monitor_config(listen=("unix:@DIR@/m.sock", "127.0.0.1:0"), chat=False)) as g:
             g.start()
-            self.assertNotEqual(g.proc.wait(timeout=20), 0)
+            self.assertEqual(g.wait_exit(1), 1)
             self.assertRegex(g.log(), r"listens on TCP address 127\.0\.0\.1:\d+ but has no "
                                       r"secret_file")
 

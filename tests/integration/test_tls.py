@@ -2,8 +2,10 @@
 Python's ssl module against certificates made at test time (tls_pki.py): SNI, protocols, ALPN,
 session resumption, OCSP stapling, plaintext and silent clients on a TLS port, file bodies
 through TLS, and clear start-up errors for bad certificate files."""
+import grp
 import hashlib
 import os
+import pwd
 import re
 import socket
 import ssl
@@ -13,7 +15,7 @@ import textwrap
 import time
 import unittest
 
-from gorgon_harness import BIN, PLUGIN_DIR, Gorgon, check_config
+from gorgon_harness import PLUGIN_DIR, Gorgon, check_config, run_gorgon, unprivileged_account
 from tls_pki import Pki
 
 CURL_TIMEOUT = 30
@@ -353,17 +355,21 @@ class StartupErrorsTest(unittest.TestCase):
         return (f"plugins:\n  directory: {PLUGIN_DIR}\n" +
                 https_config(self.docroot, certs, extra_tls=extra_tls))
 
-    def refused(self, text, expected):
-        """--check-config and a real start both fail with `expected` (a regex) in the output."""
-        rc, out = check_config(text)
+    def refused(self, text, expected, account=None):
+        """--check-config and a real start both fail with `expected` (a regex) in the output.
+        `account`: (user, group) to run gorgon as (see unprivileged_account)."""
+        user, group = account or (None, None)
+        rc, out = check_config(text, user=user, group=group)
         self.assertEqual(rc, 1, out)
         self.assertRegex(out, expected)
         with tempfile.TemporaryDirectory(prefix="gorgon-tls-start-") as d:
             path = os.path.join(d, "gorgon.yaml")
             with open(path, "w") as f:
                 f.write(text)
-            p = subprocess.run([BIN, "-c", path], capture_output=True, text=True, timeout=30,
-                               cwd=d, stdin=subprocess.DEVNULL)
+            if account:
+                os.chmod(d, 0o755)
+                os.chmod(path, 0o644)
+            p = run_gorgon(["-c", path], cwd=d, user=user, group=group)
             self.assertNotEqual(p.returncode, 0, p.stdout + p.stderr)
             self.assertRegex(p.stdout + p.stderr, expected)
 
@@ -374,14 +380,29 @@ class StartupErrorsTest(unittest.TestCase):
                      + re.escape(missing) + r": No such file or directory")
 
     def test_an_unreadable_file(self):
-        if os.geteuid() == 0:
-            self.skipTest("root reads every file")
-        locked = os.path.join(self.tmp.name, "locked.key")
-        with open(self.a.key) as src, open(locked, "w") as dst:
-            dst.write(src.read())
-        os.chmod(locked, 0)
-        self.refused(self.config([(self.a.cert, locked, None)]),
-                     r"servers\[0\]\.tls\.certificates\[0\]\.key: cannot read .*Permission denied")
+        # Root reads every file, so as root (CI) gorgon runs as an unprivileged account, which
+        # must be able to read everything but the locked key: a directory of its own.
+        account = unprivileged_account()
+        with tempfile.TemporaryDirectory(prefix="gorgon-tls-locked-") as d:
+            os.chmod(d, 0o755)
+            cert = os.path.join(d, "a.test.pem")
+            locked = os.path.join(d, "locked.key")
+            docroot = os.path.join(d, "www")
+            os.mkdir(docroot)
+            with open(self.a.cert) as src, open(cert, "w") as dst:
+                dst.write(src.read())
+            os.chmod(cert, 0o644)
+            with open(self.a.key) as src, open(locked, "w") as dst:
+                dst.write(src.read())
+            os.chmod(locked, 0)
+            run = os.path.join(d, "run")  # plugins are copied there before they load
+            os.mkdir(run)
+            if account:
+                os.chown(run, pwd.getpwnam(account[0]).pw_uid, grp.getgrnam(account[1]).gr_gid)
+            text = (f"plugins:\n  directory: {PLUGIN_DIR}\n  runtime_directory: {run}\n" +
+                    https_config(docroot, [(cert, locked, None)]))
+            self.refused(text, r"servers\[0\]\.tls\.certificates\[0\]\.key: cannot read "
+                               + re.escape(locked) + r": Permission denied", account)
 
     def test_a_key_that_does_not_match_its_certificate(self):
         self.refused(self.config([(self.a.cert, self.b.key, None)]),

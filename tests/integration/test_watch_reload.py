@@ -4,8 +4,10 @@ once its write is complete (copied in place, or renamed into place), and an inva
 with a log line while the old generation keeps serving. Every test stops its server, and every
 wait is bounded."""
 import os
+import re
 import shutil
 import tempfile
+import time
 import unittest
 
 from test_lifecycle import ECHO, GorgonTestCase, fixture_path, make_config, wait_count
@@ -58,13 +60,25 @@ class WatchTest(GorgonTestCase):
         start = len(g.log())
         tmp = os.path.join(self.dir, ".fixture-echo.so.tmp")
         new_version(fixture_path("fixture-echo"), tmp, "v2")
-        # Nothing happens for the temporary name...
+        # Nothing happens for the temporary name: the watcher says it saw it and ignored it (so
+        # it started no quiet period, and no check can follow from it)...
+        g.wait_log(r"plugin directory: \.fixture-echo\.so\.tmp written, ignored", start=start)
+        self.assertNotIn("plugin directory changed", g.log()[start:])
         os.rename(tmp, os.path.join(self.dir, "fixture-echo.so"))
         g.wait_log(r"plugin fixture-echo reloaded: generation 2", start=start)
-        # ...and one rename is one reload, not several.
-        wait_count(g, r"plugin directory changed", 1, start=start)
-        self.assertNotRegex(g.log()[start:], r"generation 3")
+        # ...and one rename is one reload, not several. A marker file written now is read after
+        # every event caused so far (the rename, and anything the reload itself wrote there):
+        # once the watcher has ignored it, the one relevant event it read is the rename, so no
+        # second quiet period is running and no second check or reload can follow.
         self.assertServes(g)
+        with open(os.path.join(self.dir, ".marker"), "w"):
+            pass
+        end = g.wait_log(r"plugin directory: \.marker written, ignored", start=start).end()
+        log = g.log()[start:end]
+        self.assertEqual(re.findall(r"plugin directory: (\S+ (?:moved in|written))\n", log),
+                         ["fixture-echo.so moved in"], log)
+        self.assertEqual(log.count("plugin directory changed"), 1, log)
+        self.assertNotRegex(log, r"generation 3")
 
     def test_new_file_named_by_the_configuration_is_loaded(self):
         self.put("fixture-echo")
@@ -80,7 +94,9 @@ class WatchTest(GorgonTestCase):
         g = self.start_watching()
         start = len(g.log())
         self.put("fixture-producer")
-        g.wait_log(r"plugin directory changed", start=start)
+        # The watcher logs this once the check the new file caused is over: anything it loaded
+        # is in the log by then.
+        g.wait_log(r"plugin directory checked", start=start)
         self.assertServes(g)
         self.assertNotRegex(g.log()[start:], r"plugin fixture-producer \S+ loaded")
 
@@ -118,8 +134,9 @@ class WatchTest(GorgonTestCase):
         self.put("fixture-echo")
         g = self.start(make_config(directory=self.dir, servers=[ECHO]), servers=["echo"])
         new_version(fixture_path("fixture-echo"), os.path.join(self.dir, "fixture-echo.so"), "v2")
-        # Nothing watches: no reaction within twice the quiet period.
-        import time
+        # Nothing watches (no watcher was made, so nothing can react later)...
+        self.assertNotRegex(g.log(), r"watching .* for plugins")
+        # ...and indeed no reaction within twice the quiet period.
         time.sleep(0.6)
         self.assertNotIn("plugin directory changed", g.log())
         self.assertNotRegex(g.log(), r"generation 2")
