@@ -11,6 +11,9 @@ packages=(
     libevent-dev libyaml-cpp-dev libssl-dev doctest-dev zlib1g-dev libcrypt-dev
     # test clients and tools (openssl: the TLS tests make their certificates with it)
     curl python3 lftp netcat-openbsd binutils procps openssl
+    # the Debian packages and their test (tests/package): debhelper builds them, scdoc the
+    # man pages; lintian, man-db, systemd (systemd-analyze), logrotate and iproute2 (ss) check
+    debhelper dpkg-dev scdoc lintian man-db systemd logrotate iproute2 adduser
 )
 
 missing=()
