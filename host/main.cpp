@@ -31,6 +31,7 @@ int checkConfig(const std::string& path) {
     }
     // Only errors reach stderr; plugins are loaded and initialised, but nothing listens.
     (void)gorgon::Logger::configure(gorgon::LogLevel::Error, "stderr");
+    gorgon::trustServiceUser(config->user);
     gorgon::Host host;
     auto r = host.start(std::move(config.value()), false);
     host.teardown();
@@ -55,6 +56,7 @@ int run(const std::string& path) {
     std::string user = config->user;
     std::string group = config->group;
     std::string runtime = config->runtime_directory;
+    gorgon::trustServiceUser(user);
     gorgon::Host host;
     if (auto r = host.start(std::move(config.value()), true); !r) {
         GLOG(Error, "cannot start: %s", r.error().c_str());

@@ -15,6 +15,9 @@ packages=(
     curl python3 lftp netcat-openbsd binutils procps openssl wrk iproute2
     # mkpasswd (yescrypt hashes for the FTP login tests)
     whois
+    # the Debian packages and their test (tests/package): debhelper builds them, scdoc the
+    # man pages; lintian, man-db, systemd (systemd-analyze) and logrotate check them
+    debhelper dpkg-dev scdoc lintian man-db systemd logrotate adduser
 )
 
 missing=()

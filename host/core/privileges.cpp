@@ -10,6 +10,21 @@
 
 namespace gorgon {
 
+namespace {
+bool g_has_service_uid = false;
+uid_t g_service_uid = 0;
+}  // namespace
+
+void trustServiceUser(const std::string& user) {
+    const passwd* pw = user.empty() ? nullptr : getpwnam(user.c_str());
+    g_has_service_uid = pw != nullptr;
+    g_service_uid = pw != nullptr ? pw->pw_uid : 0;
+}
+
+bool trustedOwner(uid_t uid) {
+    return uid == 0 || uid == geteuid() || (g_has_service_uid && uid == g_service_uid);
+}
+
 Result<void> dropPrivileges(const std::string& user, const std::string& group,
                             const std::vector<std::string>& owned_dirs) {
     if (user.empty() && group.empty()) return {};

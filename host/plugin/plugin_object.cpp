@@ -1,5 +1,6 @@
 #include "plugin/plugin_object.hpp"
 
+#include "core/privileges.hpp"
 #include "util/sha256.hpp"
 #include "util/unique_fd.hpp"
 
@@ -32,7 +33,7 @@ Result<void> checkOwnership(const struct stat& st, const std::string& what) {
         return fail(what + " is group- or world-writable (mode " + mode +
                     "); refusing to load it (chmod go-w)");
     }
-    if (st.st_uid != 0 && st.st_uid != geteuid()) {
+    if (!trustedOwner(st.st_uid)) {
         return fail(what + " is owned by uid " + std::to_string(st.st_uid) +
                     ", neither root nor the service user; refusing to load it");
     }
@@ -52,7 +53,7 @@ Result<void> ensurePrivateDir(const std::string& dir) {
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) return fail("cannot stat " + dir + ": " + errnoText());
     if (!S_ISDIR(st.st_mode)) return fail(dir + " is not a directory");
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || (st.st_uid != 0 && st.st_uid != geteuid())) {
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || !trustedOwner(st.st_uid)) {
         return fail("runtime directory " + dir +
                     " must be owned by root or the service user and not group/world-writable");
     }

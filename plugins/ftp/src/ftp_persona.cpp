@@ -64,7 +64,10 @@ bool canSwitchPersona() noexcept {
 }
 
 PersonaGuard::PersonaGuard(const Persona& persona) noexcept {
-    if (!persona.active || g_depth > 0) return;
+    // After the switch to `user:` the process cannot change identities: it acts with its own
+    // rights, as it does when it never was root (a persona is decided when the server opens,
+    // which is before the switch).
+    if (!persona.active || g_depth > 0 || !canSwitchPersona()) return;
     if (!loadSaved()) {
         ok_ = false;
         return;
