@@ -101,8 +101,9 @@ bool Session::takeLine(std::string& line, bool peek) {
     }
     line = stripTelnet(input.substr(0, len));
     if (!peek) {
-        control_.consume(consumed);
+        // Read before consume(): it frees what `input` views.
         after_bare_cr_ = input[consumed - 1] == '\r';
+        control_.consume(consumed);
     }
     return true;
 }
