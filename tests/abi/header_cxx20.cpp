@@ -127,3 +127,18 @@ bool headerCheckLease(gorgon::Host host) {
     gorgon::ServiceLease<gorgon_fs_provider> moved(std::move(fs));
     return moved.current("filesystem:os") && other.has_value() && (*other)->struct_size > 0;
 }
+
+// The filesystem root (filesystem.hpp).
+#include <gorgon/filesystem.hpp>
+
+bool headerCheckFsRoot(gorgon::Host host);
+bool headerCheckFsRoot(gorgon::Host host) {
+    gorgon::FsRoot root(host, "os", "/srv", GORGON_FS_READ_ONLY);
+    gorgon::FsRoot moved(std::move(root));
+    gorgon_fs_stat st{};
+    int fd = -1;
+    return moved.stat("/", 0, st) == GORGON_OK && moved.open("/x", GORGON_FS_READ, 0, fd) == 0 &&
+           moved.mkdir("/d", 0755) == 0 && moved.rename("/a", "/b") == 0 &&
+           moved.remove("/b") == 0 && moved.rmdir("/d") == 0 &&
+           moved.list("/", 10, nullptr, nullptr) == 0;
+}
