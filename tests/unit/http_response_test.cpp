@@ -154,6 +154,12 @@ TEST_CASE("http access log: combined format escapes") {
     r.request_line = {};
     appendCombined(out, r);
     CHECK(out == "192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] \"-\" 200 - \"-\" \"-\"\n");
+    // The user an extension authenticated (set_user), escaped like every other field.
+    out.clear();
+    r.user = "ann \"x\"";
+    appendCombined(out, r);
+    CHECK(out ==
+          "192.0.2.1 - ann\\x20\\x22x\\x22 [10/Oct/2000:13:55:36 -0700] \"-\" 200 - \"-\" \"-\"\n");
 }
 
 TEST_CASE("http access log: JSON is valid whatever the client sent") {

@@ -17,14 +17,15 @@ namespace {
 constexpr char kHex[] = "0123456789ABCDEF";
 constexpr char kHexLower[] = "0123456789abcdef";
 
-void appendClfEscaped(std::string& out, std::string_view s) {
+// `space`: escape ' ' too, for a field that is not quoted (the user), so it stays one field.
+void appendClfEscaped(std::string& out, std::string_view s, bool space = false) {
     if (s.empty()) {
         out.push_back('-');
         return;
     }
     for (char ch : s) {
         auto c = static_cast<unsigned char>(ch);
-        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || (space && c == ' ')) {
             out.append("\\x");
             out.push_back(kHex[c >> 4]);
             out.push_back(kHex[c & 15]);
@@ -111,11 +112,7 @@ void appendJsonNumber(std::string& out, std::string_view key, std::int64_t v) {
 void appendCombined(std::string& out, const LogRecord& r) {
     appendClfEscaped(out, r.peer);
     out.append(" - ");
-    if (r.user.empty()) {
-        out.push_back('-');
-    } else {
-        appendClfEscaped(out, r.user);
-    }
+    appendClfEscaped(out, r.user, /*space=*/true);
     out.append(" [");
     out.append(r.time_clf);
     out.append("] \"");
