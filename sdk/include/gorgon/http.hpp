@@ -226,7 +226,7 @@ namespace detail {
 
 // A request kept past handle(). Shared by the route's table and every Deferred copy, so a
 // completion that arrives after an abort finds `alive` false instead of freed memory.
-struct Pending {
+struct Pending : std::enable_shared_from_this<Pending> {
     Pending(Env env, gorgon_http_request* req, RouteCore* core) : request(env, req, core) {}
     Request request;
     bool alive = true;
@@ -322,17 +322,19 @@ class Deferred {
     static void bodyThunk(void* user, gorgon_http_request* /*req*/) noexcept {
         auto* raw = static_cast<detail::Pending*>(user);
         if (!raw->alive || !raw->on_body) return;
-        // The callback may answer, which forgets the request: keep the callback alive.
-        std::function<void(Request&)> fn = raw->on_body;
-        Request& req = raw->request;
+        // The callback may answer, which makes the route forget the request: keep the state
+        // and the callback alive until it returns.
+        std::shared_ptr<detail::Pending> keep = raw->shared_from_this();
+        std::function<void(Request&)> fn = keep->on_body;
+        Request& req = keep->request;
         try {
             fn(req);
         } catch (const std::exception& e) {
             req.env().host().error(std::string("exception in a body callback: ") + e.what());
-            if (raw->alive) req.error(500);
+            if (keep->alive) req.error(500);
         } catch (...) {
             req.env().host().error("unknown exception in a body callback");
-            if (raw->alive) req.error(500);
+            if (keep->alive) req.error(500);
         }
     }
     std::shared_ptr<detail::Pending> p_;
