@@ -30,8 +30,10 @@ class Routes {
   public:
     // Acquires and opens every route. Throws (ConfigError or std::runtime_error with the
     // extension's own, located, message) if one cannot be opened; those already opened are
-    // closed again.
-    Routes(Host host, const gorgon_http_api* api, const std::vector<RouteConfig>& routes);
+    // closed again. `label` names the set in log lines ("virtual host example.com"), if not
+    // empty.
+    Routes(Host host, const gorgon_http_api* api, const std::vector<RouteConfig>& routes,
+           std::string label = {});
     ~Routes();
     Routes(const Routes&) = delete;
     Routes& operator=(const Routes&) = delete;
@@ -67,8 +69,10 @@ class Routes {
     std::unique_ptr<Binding> open(const Route& r, const void* iface, std::string& error);
     void rebind(Route& r, std::size_t index);
     void close(Binding& b) noexcept;
+    [[nodiscard]] std::string routeName(std::size_t index) const;
 
     Host host_;
+    std::string label_;
     const gorgon_http_api* api_;
     std::vector<Route> routes_;
     std::vector<std::unique_ptr<Binding>> bindings_;  // active and retired
