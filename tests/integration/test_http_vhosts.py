@@ -258,6 +258,13 @@ class TestTlsVhosts(VhostCase):
         rc, out, err = self.https("a.test", "-H", "Host: unknown.test")
         self.assertTrue(out.endswith(b"\n421"), out)
 
+    def test_an_http10_request_without_host_goes_to_the_sni_name(self):
+        # openssl s_client sends the name as SNI, and then exactly the request given
+        p = subprocess.run(["openssl", "s_client", "-quiet", "-connect",
+                            f"127.0.0.1:{self.port}", "-servername", "b.test"],
+                           input=b"GET / HTTP/1.0\r\n\r\n", capture_output=True, timeout=30)
+        self.assertRegex(p.stdout, rb"^HTTP/1\.1 200 OK\r\n(.|\n)*\r\n\r\nsecure b$")
+
     def test_without_sni_the_host_decides(self):
         # curl sends no SNI to an IP address (RFC 6066 3); -k: the certificate cannot match it
         rc, out, err = curl("-k", "-o", "-", "-w", "\n%{http_code}", "-H", "Host: b.test",

@@ -152,7 +152,10 @@ void Server::exportIdle(std::vector<HandoffEntry>& out) const {
 
 RouteSet* Server::routeSet(std::string_view host, std::string_view sni) noexcept {
     char buf[256];
-    const std::size_t set = vhosts_.select(requestHostName(host, buf));
+    std::string_view name = requestHostName(host, buf);
+    // A request naming no host (HTTP/1.0) over TLS is for the host the client's SNI named.
+    if (name.empty()) name = requestHostName(sni, buf);
+    const std::size_t set = vhosts_.select(name);
     // Over TLS, the connection is authoritative for the virtual host its server name chose,
     // and only for that one: a Host of another (domain fronting) is misdirected.
     if (!sni.empty() && vhosts_.select(requestHostName(sni, buf)) != set) return nullptr;
