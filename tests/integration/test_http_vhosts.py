@@ -296,6 +296,39 @@ class TestReload(VhostCase):
         self.assertEqual(self.get("web", "c.test").body, b"second a")
 
 
+class TestExtensionReload(VhostCase):
+    """An extension replaced on disk (SIGHUP): each virtual host's routes move to its new
+    generation, also those of a virtual host no request reaches, and the old one unloads."""
+
+    @classmethod
+    def setUpClass(cls):
+        web = {"virtual_hosts": [{"names": ["a.test"], "routes": hello("a")},
+                                 {"names": ["b.test"], "routes": hello("b")}]}
+        cls.start("plugins:\n  directory: @PLUGIN_DIR@\n  load:\n    fixture-http-hello: {}\n"
+                  "servers:\n" + server("web", web), ("web",))
+
+    def test_every_virtual_host_moves_to_the_new_generation(self):
+        first = {h: self.get("web", h).header("X-Instance") for h in ("a.test", "b.test")}
+        self.assertEqual(first["a.test"], first["b.test"])
+        path = os.path.join(self.plugin_dir, "fixture-http-hello.so")
+        shutil.copy2(path, path + ".new")
+        with open(path + ".new", "ab") as f:
+            f.write(b"\0gorgon-vhosts-test\0")  # new content, same code
+        os.rename(path + ".new", path)
+        start = len(self.gorgon.log())
+        self.gorgon.signal(signal.SIGHUP)
+        self.gorgon.wait_log(r"plugin fixture-http-hello reloaded: generation 2\b", start=start)
+        r = self.get("web", "a.test")  # only a.test is asked
+        self.assertEqual(r.body, b"a")
+        self.assertNotEqual(r.header("X-Instance"), first["a.test"])
+        # b.test's route moves without a request of its own, so generation 1 unloads
+        self.gorgon.wait_log(r"virtual host b\.test, route 0: extension hello was reloaded",
+                             start=start)
+        self.gorgon.wait_log(r"plugin fixture-http-hello generation 1 unloaded", start=start)
+        b, a = self.get("web", "b.test"), self.get("web", "a.test")
+        self.assertEqual((b.body, b.header("X-Instance")), (b"b", a.header("X-Instance")))
+
+
 class TestConfigErrors(unittest.TestCase):
     """Refused at --check-config, located at the offending node."""
 

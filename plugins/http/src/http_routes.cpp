@@ -98,6 +98,10 @@ Binding* Routes::current(std::size_t i, std::int64_t now_ms) {
     return r.active;
 }
 
+void Routes::refresh(std::int64_t now_ms) {
+    for (std::size_t i = 0; i < routes_.size(); ++i) (void)current(i, now_ms);
+}
+
 void Routes::rebind(Route& r, std::size_t index) {
     const void* iface = nullptr;
     const void* cur = host_.api()->service_current(host_.self(), r.service.c_str());

@@ -46,6 +46,11 @@ class Routes {
     // the host whether the extension has a newer generation, and moves to it if so.
     Binding* current(std::size_t i, std::int64_t now_ms);
 
+    // Moves every route whose extension has a newer generation to it, as current() does, so
+    // that a set no request reaches does not keep an old generation loaded. Never call it with
+    // extension code on the stack (it may close a retired route).
+    void refresh(std::int64_t now_ms);
+
     // A request that was counted in b->inflight is finished (answered or aborted).
     static void finished(Binding& b) noexcept {
         if (b.inflight > 0) --b.inflight;

@@ -166,6 +166,9 @@ bool Server::housekeeping(std::int64_t now_ms) {
     if (log_) log_->flush(now_ms);
     bool retired = false;
     for (auto& set : sets_) {
+        // Requests move a set to a reloaded extension; this moves the sets they do not reach
+        // (another virtual host's), so the old generation can unload.
+        set->routes.refresh(now_ms);
         if (set->routes.hasRetired()) set->routes.sweep();
         retired = retired || set->routes.hasRetired();
     }

@@ -60,7 +60,8 @@ class Server {
 
     void drain();
     void exportIdle(std::vector<HandoffEntry>& out) const;
-    // Once a second: flush the access log, close retired routes. True if it needs another pass.
+    // Once a second: flush the access log, move route sets to reloaded extensions, close
+    // retired routes. True if it needs another pass.
     bool housekeeping(std::int64_t now_ms);
     void ownerGone() noexcept { owner_ = nullptr; }
 
