@@ -14,6 +14,7 @@
 #include "fuzz_check.hpp"
 #include "fuzz_config_api.hpp"
 #include "http_config.hpp"
+#include "http_vhost.hpp"
 #include "monitor_config.hpp"
 #include "static_config.hpp"
 
@@ -67,6 +68,19 @@ void fuzzHttp(const ConfigNode* node) {
         GORGON_FUZZ_CHECK(!route.extension.empty() && route.node != nullptr);
     }
     if (c.hsts.enabled) GORGON_FUZZ_CHECK(!c.hsts_value.empty());
+    // Virtual hosts: canonical names, each once over all of them, one default set at most.
+    gorgon::http::VirtualHostTable names;
+    std::size_t defaults = c.routes_present ? 1 : 0;
+    for (std::size_t i = 0; i < c.virtual_hosts.size(); ++i) {
+        const auto& vh = c.virtual_hosts[i];
+        GORGON_FUZZ_CHECK(vh.is_default || !vh.names.empty());
+        if (vh.is_default) ++defaults;
+        for (const std::string& n : vh.names) {
+            GORGON_FUZZ_CHECK(gorgon::http::canonicalHostName(n) == n);
+            GORGON_FUZZ_CHECK(names.add(n, i) == gorgon::http::VirtualHostTable::kNone);
+        }
+    }
+    GORGON_FUZZ_CHECK(defaults <= 1 || c.virtual_hosts.empty());
 }
 
 void fuzzStatic(const ConfigNode* node) {

@@ -180,9 +180,31 @@ TEST_CASE("http access log: JSON is valid whatever the client sent") {
     CHECK(out ==
           "{\"time\":\"2000-10-10T13:55:36-07:00\",\"remote_addr\":\"::1\","
           "\"request\":\"GET / HTTP/1.1\",\"method\":\"GET\",\"uri\":\"/\","
-          "\"protocol\":\"HTTP/1.1\",\"host\":\"h\",\"status\":404,\"bytes\":null,"
+          "\"protocol\":\"HTTP/1.1\",\"host\":\"h\",\"vhost\":null,\"status\":404,"
+          "\"bytes\":null,"
           "\"referer\":\"\",\"user_agent\":\"q\\\"\\\\\\u000a\\u007f caf\xc3\xa9 \\u00ff "
           "\\u00ed\\u00a0\\u0080\",\"request_time_ms\":7}\n");
+}
+
+TEST_CASE("http access log: vhost_combined puts the virtual host first, JSON names it") {
+    LogRecord r;
+    r.peer = "192.0.2.1";
+    r.time_clf = "10/Oct/2000:13:55:36 -0700";
+    r.time_iso = "2000-10-10T13:55:36-07:00";
+    r.request_line = "GET / HTTP/1.1";
+    r.status = 200;
+    r.bytes = 5;
+    std::string out;
+    appendVhostCombined(out, r);
+    CHECK(out ==
+          "- 192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n");
+    r.vhost = "*.example.org";
+    out.clear();
+    appendVhostCombined(out, r);
+    CHECK(out.starts_with("*.example.org 192.0.2.1 - - ["));
+    out.clear();
+    appendJson(out, r);
+    CHECK(out.find(",\"vhost\":\"*.example.org\",") != std::string::npos);
 }
 
 TEST_CASE("http hand-off: round trip and refusals") {

@@ -132,6 +132,12 @@ void appendCombined(std::string& out, const LogRecord& r) {
     out.append("\"\n");
 }
 
+void appendVhostCombined(std::string& out, const LogRecord& r) {
+    appendClfEscaped(out, r.vhost);
+    out.push_back(' ');
+    appendCombined(out, r);
+}
+
 void appendJson(std::string& out, const LogRecord& r) {
     out.append("{\"time\":");
     appendJsonString(out, r.time_iso);
@@ -142,6 +148,11 @@ void appendJson(std::string& out, const LogRecord& r) {
     appendJsonField(out, "uri", r.target);
     appendJsonField(out, "protocol", r.protocol);
     appendJsonField(out, "host", r.host);
+    if (r.vhost.empty()) {
+        out.append(",\"vhost\":null");
+    } else {
+        appendJsonField(out, "vhost", r.vhost);
+    }
     appendJsonNumber(out, "status", r.status);
     appendJsonNumber(out, "bytes", r.bytes);
     appendJsonField(out, "referer", r.referer);
@@ -184,6 +195,8 @@ bool AccessLog::openFile(std::string& error) {
 void AccessLog::append(const LogRecord& r) {
     if (format_ == LogFormat::Json) {
         appendJson(buf_, r);
+    } else if (format_ == LogFormat::VhostCombined) {
+        appendVhostCombined(buf_, r);
     } else {
         appendCombined(buf_, r);
     }

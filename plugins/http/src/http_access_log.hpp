@@ -14,7 +14,7 @@
 
 namespace gorgon::http {
 
-enum class LogFormat { Combined, Json };
+enum class LogFormat { Combined, VhostCombined, Json };
 
 // One line's worth. Views are valid for the call that formats them.
 struct LogRecord {
@@ -26,6 +26,7 @@ struct LogRecord {
     std::string_view target;
     std::string_view protocol;  // "HTTP/1.1"
     std::string_view host;
+    std::string_view vhost;  // the virtual host that answered ("*": the default set); empty: none
     std::string_view referer;
     std::string_view user_agent;
     std::string_view user;  // set_user() of an extension (http-auth); empty: "-"
@@ -37,6 +38,9 @@ struct LogRecord {
 // `%h - %u [%t] "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`, with '"', '\' and bytes outside
 // 0x20-0x7e written as \xHH (as nginx does), so no client can forge a line or a field.
 void appendCombined(std::string& out, const LogRecord& r);
+// The virtual host that answered ("-": none did), a space, then the combined line: as Apache's
+// vhost_combined without its ":%p".
+void appendVhostCombined(std::string& out, const LogRecord& r);
 // One JSON object and a newline; strings are valid JSON whatever the client sent (invalid UTF-8
 // and controls are escaped as \u00HH).
 void appendJson(std::string& out, const LogRecord& r);

@@ -1,22 +1,19 @@
 #include "http_config.hpp"
 
+#include "http_vhost.hpp"
+
 #include <algorithm>
 
 namespace gorgon::http {
 
 namespace {
 
-constexpr const char* kServerKeys[] = {"routes",
-                                       "access_log",
-                                       "limits",
-                                       "timeouts",
-                                       "max_connections",
-                                       "max_keepalive_requests",
-                                       "server_header",
-                                       "hsts",
-                                       nullptr};
+constexpr const char* kServerKeys[] = {
+    "routes",          "virtual_hosts",          "access_log",    "limits", "timeouts",
+    "max_connections", "max_keepalive_requests", "server_header", "hsts",   nullptr};
 constexpr const char* kHstsKeys[] = {"max_age", "include_subdomains", "preload", nullptr};
 constexpr const char* kRouteKeys[] = {"extension", "config", nullptr};
+constexpr const char* kVirtualHostKeys[] = {"names", "default", "routes", nullptr};
 constexpr const char* kLogKeys[] = {"file", "format", nullptr};
 constexpr const char* kLimitKeys[] = {"request_line", "header_size", "header_count", "body_size",
                                       nullptr};
@@ -50,7 +47,7 @@ bool validExtensionName(std::string_view name) {
     });
 }
 
-void parseRoutes(Host host, const Config& routes, ServerConfig& out) {
+void parseRoutes(Host host, const Config& routes, std::vector<RouteConfig>& out) {
     if (!routes.present()) return;
     if (routes.type() != GORGON_CONFIG_SEQUENCE) {
         routes.fail("expected a list of routes ({extension: NAME, config: {...}})");
@@ -71,13 +68,82 @@ void parseRoutes(Host host, const Config& routes, ServerConfig& out) {
         if (cfg.present() && cfg.type() != GORGON_CONFIG_MAP) cfg.fail("expected a map");
         rc.node = route.node();
         rc.config = cfg.present() ? cfg.node() : nullptr;
-        out.routes.push_back(std::move(rc));
+        out.push_back(std::move(rc));
+    }
+}
+
+std::string where(Host host, const gorgon_config* node) {
+    char buf[512] = {};
+    host.api()->config_where(node, buf, sizeof buf);
+    return buf;
+}
+
+// Every name of every virtual host once, over all of them; at most one default set.
+void parseVirtualHosts(Host host, const Config& list, ServerConfig& out) {
+    if (!list.present()) return;
+    if (list.type() != GORGON_CONFIG_SEQUENCE) {
+        list.fail("expected a list of {names: [NAME, ...], routes: [...]}");
+    }
+    VirtualHostTable seen;                    // name -> index into `nodes`
+    std::vector<const gorgon_config*> nodes;  // where each name was first given
+    const gorgon_config* default_node = nullptr;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const Config entry = list.at(i);
+        if (entry.type() != GORGON_CONFIG_MAP) {
+            entry.fail("expected {names: [NAME, ...], default: BOOL, routes: [...]}");
+        }
+        entry.allowKeys(host, kVirtualHostKeys);
+        VirtualHostConfig vh;
+        vh.node = entry.node();
+        vh.is_default = entry["default"].boolean(false);
+        const Config names = entry["names"];
+        if (names.present() && names.type() != GORGON_CONFIG_SEQUENCE) {
+            names.fail("expected a list of host names");
+        }
+        for (std::size_t k = 0; k < names.size(); ++k) {
+            const Config n = names.at(k);
+            const std::string text = n.string();
+            if (text == "*") {
+                vh.is_default = true;
+                continue;
+            }
+            std::optional<std::string> name = canonicalHostName(text);
+            if (!name) {
+                n.fail("not a host name: \"" + text +
+                       "\" (expected a DNS name, *.NAME, an IPv4 address or [IPv6], without "
+                       "a port)");
+            }
+            const std::size_t first = seen.add(*name, nodes.size());
+            if (first != VirtualHostTable::kNone) {
+                n.fail("duplicate virtual host name " + *name + " (first at " +
+                       where(host, nodes[first]) + ")");
+            }
+            nodes.push_back(n.node());
+            vh.names.push_back(std::move(*name));
+        }
+        if (vh.names.empty() && !vh.is_default) {
+            entry.fail("a virtual host needs names: [NAME, ...] or default: true");
+        }
+        if (vh.is_default) {
+            if (out.routes_present) {
+                entry.fail(
+                    "a default virtual host and the top-level routes: both (the top-level "
+                    "routes are the default set; keep one of the two)");
+            }
+            if (default_node != nullptr) {
+                entry.fail("a second default virtual host (the first is at " +
+                           where(host, default_node) + ")");
+            }
+            default_node = entry.node();
+        }
+        parseRoutes(host, entry["routes"], vh.routes);
+        out.virtual_hosts.push_back(std::move(vh));
     }
 }
 
 void parseAccessLog(Host host, const Config& log, ServerConfig& out) {
     if (!log.present()) return;
-    expectMap(log, "{file: PATH, format: combined|json}");
+    expectMap(log, "{file: PATH, format: combined|vhost_combined|json}");
     log.allowKeys(host, kLogKeys);
     const Config file = log["file"];
     if (!file.present()) log.fail("missing key: file");
@@ -87,10 +153,12 @@ void parseAccessLog(Host host, const Config& log, ServerConfig& out) {
     const std::string f = format.string("combined");
     if (f == "combined") {
         out.access_log_format = LogFormat::Combined;
+    } else if (f == "vhost_combined") {
+        out.access_log_format = LogFormat::VhostCombined;
     } else if (f == "json") {
         out.access_log_format = LogFormat::Json;
     } else {
-        format.fail("expected combined or json");
+        format.fail("expected combined, vhost_combined or json");
     }
     out.access_log = true;
 }
@@ -148,7 +216,10 @@ ServerConfig parseServerConfig(Host host, const Config& config) {
     if (!config.present()) return out;
     if (config.type() != GORGON_CONFIG_MAP) config.fail("expected a map of http settings");
     config.allowKeys(host, kServerKeys);
-    parseRoutes(host, config["routes"], out);
+    const Config routes = config["routes"];
+    out.routes_present = routes.present();
+    parseRoutes(host, routes, out.routes);
+    parseVirtualHosts(host, config["virtual_hosts"], out);
     parseAccessLog(host, config["access_log"], out);
     parseLimits(host, config["limits"], out);
     parseTimeouts(host, config["timeouts"], out);

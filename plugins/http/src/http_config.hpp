@@ -20,8 +20,18 @@ struct RouteConfig {
     const gorgon_config* config = nullptr;  // its `config:` (null if absent)
 };
 
+// One entry of `virtual_hosts`: the routes that answer requests for its names.
+struct VirtualHostConfig {
+    std::vector<std::string> names;  // canonical (canonicalHostName); "*.x" for a wildcard
+    bool is_default = false;         // `default: true` or the name "*"
+    std::vector<RouteConfig> routes;
+    const gorgon_config* node = nullptr;
+};
+
 struct ServerConfig {
     std::vector<RouteConfig> routes;
+    bool routes_present = false;  // `routes:` given: with virtual hosts, it is the default set
+    std::vector<VirtualHostConfig> virtual_hosts;
     bool access_log = false;
     std::string access_log_file;
     LogFormat access_log_format = LogFormat::Combined;

@@ -295,6 +295,7 @@ void Connection::followServer() noexcept {
     server_->unlink(*this);
     server_ = newest;
     cfg_ = &newest->config();
+    set_ = nullptr;
     newest->link(*this);
 }
 
@@ -376,6 +377,7 @@ void Connection::startRequest(std::int64_t now) {
     Exchange& ex = exchange();
     Request& r = ex.req;
     r.resetState();  // parseHead clears the head itself
+    set_ = nullptr;
     r.started_ms = now;
     const Limits& limits = cfg_->limits;
     if (int status = parseHead(ex.head, limits, r.head); status != 0) {
@@ -432,7 +434,17 @@ void Connection::startRequest(std::int64_t now) {
 
 void Connection::dispatch(std::size_t first) {
     Request& r = req();
-    Routes& routes = server_->routes();
+    set_ = server_->routeSet(r.head.host, tlsServerName());
+    if (set_ == nullptr) {
+        // RFC 9110 15.5.20: this server (or, over TLS, this connection) is not authoritative
+        // for the host the request names.
+        Reply reply;
+        reply.status = 421;
+        reply.page = true;
+        (void)finish(reply);
+        return;
+    }
+    Routes& routes = set_->routes;
     // Here no extension code is on the stack, so retired routes can be closed safely.
     if (routes.hasRetired()) routes.sweep();
     for (std::size_t i = first; i < routes.size(); ++i) {
@@ -999,7 +1011,16 @@ void Connection::loadInfo() noexcept {
         // A host older than ABI 1.2 fills less: then there is no TLS.
         secure_ =
             info.struct_size >= offsetof(gorgon_conn_info, tls) + sizeof info.tls && info.tls != 0;
+        if (secure_ &&
+            info.struct_size >= offsetof(gorgon_conn_info, tls_sni) + sizeof info.tls_sni) {
+            tls_sni_ = info.tls_sni;
+        }
     }
+}
+
+std::string_view Connection::tlsServerName() noexcept {
+    loadInfo();
+    return tls_sni_ != nullptr ? std::string_view(tls_sni_) : std::string_view();
 }
 
 bool Connection::secure() noexcept {
@@ -1055,6 +1076,7 @@ void Connection::logLine(int status, std::int64_t bytes, std::int64_t now) {
     rec.user = r.user;
     rec.protocol = h.version;
     rec.host = h.host;
+    if (set_ != nullptr) rec.vhost = set_->name;
     rec.referer = h.referer;
     rec.user_agent = h.user_agent;
     rec.status = status;

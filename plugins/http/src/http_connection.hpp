@@ -24,6 +24,7 @@ namespace gorgon::http {
 class HttpPlugin;
 class Server;
 struct HandoffEntry;
+struct RouteSet;
 struct ServerConfig;
 
 class Connection final : public ConnHandler {
@@ -153,6 +154,8 @@ class Connection final : public ConnHandler {
     std::string_view peerHost() noexcept;
     // The connection is TLS (the host did the handshake before the plugin saw it).
     bool secure() noexcept;
+    // The server name the TLS client asked for (SNI); empty without TLS or SNI.
+    std::string_view tlsServerName() noexcept;
     void loadInfo() noexcept;
 
     Server* server_;  // null once the server is closed
@@ -179,6 +182,8 @@ class Connection final : public ConnHandler {
     gorgon_timer_id notify_timer_ = 0;
     const char* peer_ = nullptr;       // HOST-OWNED, valid while the connection lives
     const char* peer_host_ = nullptr;  // ditto
+    const char* tls_sni_ = nullptr;    // ditto
+    RouteSet* set_ = nullptr;          // the routes of the current request (its virtual host)
     HeadScanner scanner_;
     std::unique_ptr<Exchange> ex_;  // while a request is read or answered
 };

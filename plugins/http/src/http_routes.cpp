@@ -23,8 +23,9 @@ std::string where(const gorgon_host_api* api, const gorgon_config* node) {
 
 }  // namespace
 
-Routes::Routes(Host host, const gorgon_http_api* api, const std::vector<RouteConfig>& routes)
-    : host_(host), api_(api) {
+Routes::Routes(Host host, const gorgon_http_api* api, const std::vector<RouteConfig>& routes,
+               std::string label)
+    : host_(host), label_(std::move(label)), api_(api) {
     routes_.reserve(routes.size());
     try {
         for (const RouteConfig& rc : routes) {
@@ -97,13 +98,17 @@ Binding* Routes::current(std::size_t i, std::int64_t now_ms) {
     return r.active;
 }
 
+void Routes::refresh(std::int64_t now_ms) {
+    for (std::size_t i = 0; i < routes_.size(); ++i) (void)current(i, now_ms);
+}
+
 void Routes::rebind(Route& r, std::size_t index) {
     const void* iface = nullptr;
     const void* cur = host_.api()->service_current(host_.self(), r.service.c_str());
     if (host_.api()->service_acquire(host_.self(), r.service.c_str(), &iface) != GORGON_OK ||
         iface == nullptr) {
         r.refused = cur;
-        host_.error("route " + std::to_string(index) + ": cannot acquire " + r.service +
+        host_.error(routeName(index) + ": cannot acquire " + r.service +
                     "; the previous generation keeps serving");
         return;
     }
@@ -117,7 +122,7 @@ void Routes::rebind(Route& r, std::size_t index) {
     if (!b) {
         host_.api()->service_release(host_.self(), iface);
         r.refused = cur;
-        host_.error("route " + std::to_string(index) + " (extension " + r.extension +
+        host_.error(routeName(index) + " (extension " + r.extension +
                     "): the reloaded extension refused the route, the previous generation keeps "
                     "serving: " +
                     error);
@@ -129,11 +134,16 @@ void Routes::rebind(Route& r, std::size_t index) {
     ++retired_;
     r.active = b.get();
     bindings_.push_back(std::move(b));
-    host_.info("route " + std::to_string(index) + ": extension " + r.extension +
+    host_.info(routeName(index) + ": extension " + r.extension +
                " was reloaded; new requests go to its new generation");
     // Callers reach here from dispatch, before any extension code runs: the old binding can go
     // at once if it holds no request (else the next sweep closes it).
     sweep();
+}
+
+std::string Routes::routeName(std::size_t index) const {
+    std::string out = label_.empty() ? std::string() : label_ + ", ";
+    return out + "route " + std::to_string(index);
 }
 
 void Routes::sweep() noexcept {

@@ -30,8 +30,10 @@ class Routes {
   public:
     // Acquires and opens every route. Throws (ConfigError or std::runtime_error with the
     // extension's own, located, message) if one cannot be opened; those already opened are
-    // closed again.
-    Routes(Host host, const gorgon_http_api* api, const std::vector<RouteConfig>& routes);
+    // closed again. `label` names the set in log lines ("virtual host example.com"), if not
+    // empty.
+    Routes(Host host, const gorgon_http_api* api, const std::vector<RouteConfig>& routes,
+           std::string label = {});
     ~Routes();
     Routes(const Routes&) = delete;
     Routes& operator=(const Routes&) = delete;
@@ -43,6 +45,11 @@ class Routes {
     // The binding that takes new requests on route `i`. At most once per `now_ms` value it asks
     // the host whether the extension has a newer generation, and moves to it if so.
     Binding* current(std::size_t i, std::int64_t now_ms);
+
+    // Moves every route whose extension has a newer generation to it, as current() does, so
+    // that a set no request reaches does not keep an old generation loaded. Never call it with
+    // extension code on the stack (it may close a retired route).
+    void refresh(std::int64_t now_ms);
 
     // A request that was counted in b->inflight is finished (answered or aborted).
     static void finished(Binding& b) noexcept {
@@ -67,8 +74,10 @@ class Routes {
     std::unique_ptr<Binding> open(const Route& r, const void* iface, std::string& error);
     void rebind(Route& r, std::size_t index);
     void close(Binding& b) noexcept;
+    [[nodiscard]] std::string routeName(std::size_t index) const;
 
     Host host_;
+    std::string label_;
     const gorgon_http_api* api_;
     std::vector<Route> routes_;
     std::vector<std::unique_ptr<Binding>> bindings_;  // active and retired

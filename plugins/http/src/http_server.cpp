@@ -22,8 +22,22 @@ Server::Server(HttpPlugin& owner, Host host, const gorgon_server_info& info, con
       id_(info.id),
       name_(info.name != nullptr ? info.name : ""),
       config_(parseServerConfig(host, config)),
-      log_(openLog(host, config_)),
-      routes_(host, httpApi(), config_.routes) {
+      log_(openLog(host, config_)) {
+    // Opened in order; if one refuses, those already open close with sets_ as this throws.
+    for (const VirtualHostConfig& vh : config_.virtual_hosts) {
+        const std::size_t i = sets_.size();
+        const std::string name = vh.names.empty() ? std::string("*") : vh.names.front();
+        sets_.push_back(
+            std::make_unique<RouteSet>(host, httpApi(), vh.routes, name, "virtual host " + name));
+        for (const std::string& n : vh.names) (void)vhosts_.add(n, i);
+        if (vh.is_default) vhosts_.setDefault(i);
+    }
+    // Without virtual hosts, the top-level routes answer everything, as they always have.
+    if (config_.virtual_hosts.empty() || config_.routes_present) {
+        vhosts_.setDefault(sets_.size());
+        sets_.push_back(
+            std::make_unique<RouteSet>(host, httpApi(), config_.routes, "*", std::string()));
+    }
     owner.addServer(*this);
 }
 
@@ -136,10 +150,29 @@ void Server::exportIdle(std::vector<HandoffEntry>& out) const {
     }
 }
 
+RouteSet* Server::routeSet(std::string_view host, std::string_view sni) noexcept {
+    char buf[256];
+    std::string_view name = requestHostName(host, buf);
+    // A request naming no host (HTTP/1.0) over TLS is for the host the client's SNI named.
+    if (name.empty()) name = requestHostName(sni, buf);
+    const std::size_t set = vhosts_.select(name);
+    // Over TLS, the connection is authoritative for the virtual host its server name chose,
+    // and only for that one: a Host of another (domain fronting) is misdirected.
+    if (!sni.empty() && vhosts_.select(requestHostName(sni, buf)) != set) return nullptr;
+    return set < sets_.size() ? sets_[set].get() : nullptr;
+}
+
 bool Server::housekeeping(std::int64_t now_ms) {
     if (log_) log_->flush(now_ms);
-    if (routes_.hasRetired()) routes_.sweep();
-    return routes_.hasRetired();
+    bool retired = false;
+    for (auto& set : sets_) {
+        // Requests move a set to a reloaded extension; this moves the sets they do not reach
+        // (another virtual host's), so the old generation can unload.
+        set->routes.refresh(now_ms);
+        if (set->routes.hasRetired()) set->routes.sweep();
+        retired = retired || set->routes.hasRetired();
+    }
+    return retired;
 }
 
 }  // namespace gorgon::http
