@@ -262,6 +262,27 @@ class FsUnion(unittest.TestCase):
         self.assertTrue(str(ctx.exception).startswith("550"), ctx.exception)
         self.assertTrue(os.path.exists(os.path.join(self.base, "low", "delete-me.txt")))
         self.assertEqual(self.retr(f, "delete-me.txt"), b"lower layer, not deletable\n")
+        # In the top layer and below it too: removing it would only show the lower one again.
+        with self.assertRaises(ftplib.error_perm):
+            f.delete("same.txt")
+        self.assertTrue(os.path.exists(os.path.join(self.base, "top", "same.txt")))
+        # Nor can a lower entry be moved.
+        with self.assertRaises(ftplib.error_perm):
+            f.rename("low-only.txt", "moved.txt")
+        self.assertTrue(os.path.exists(os.path.join(self.base, "low", "low-only.txt")))
+
+    def test_ftp_directories_are_made_and_removed_in_the_top_layer(self):
+        f = self.ftp("writer", "w-secret")
+        f.mkd("dir/made")
+        self.assertTrue(os.path.isdir(os.path.join(self.base, "top", "dir", "made")))
+        self.assertFalse(os.path.exists(os.path.join(self.base, "low", "dir", "made")))
+        with self.assertRaises(ftplib.error_perm):
+            f.mkd("deep")  # a lower layer has it
+        f.rmd("dir/made")
+        self.assertFalse(os.path.exists(os.path.join(self.base, "top", "dir", "made")))
+        with self.assertRaises(ftplib.error_perm):
+            f.rmd("deep/x")  # only in the lower layer
+        self.assertTrue(os.path.isdir(os.path.join(self.base, "low", "deep", "x")))
 
     def test_anonymous_cannot_write(self):
         f = self.ftp()
