@@ -9,6 +9,7 @@
 #include <exception>
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -71,7 +72,14 @@ gorgon_status routeOpen(void* ctx, const gorgon_http_api* http, const gorgon_con
                 throw ConfigError(config.mime_types_node, why);
             }
         }
-        FsLease lease = plugin->leaseFs();
+        FsLease lease;
+        try {
+            lease = plugin->leaseFs(config.filesystem);
+        } catch (const std::runtime_error& e) {
+            // Located at `filesystem:` (or at the route's map when the default was taken).
+            throw ConfigError(config.filesystem_node != nullptr ? config.filesystem_node : node,
+                              e.what());
+        }
         const gorgon_fs_provider* fs = lease.get();
         char fs_err[512] = {};
         RootGuard root(fs);
