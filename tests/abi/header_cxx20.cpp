@@ -115,3 +115,15 @@ static_assert(gorgon::detail::Adapter<Check>::kHasHandoff);
 
 GORGON_PLUGIN(Check, "header-check", "0", "compiled, never loaded",
               GORGON_PROVIDES("protocol:check"), GORGON_DEPENDS("test:nothing"))
+
+// The service lease (service.hpp), instantiated so its template is checked too.
+#include <gorgon/fs.h>
+#include <gorgon/service.hpp>
+
+bool headerCheckLease(gorgon::Host host);
+bool headerCheckLease(gorgon::Host host) {
+    gorgon::ServiceLease<gorgon_fs_provider> fs(host, "filesystem:os");
+    auto other = gorgon::ServiceLease<gorgon_fs_provider>::tryAcquire(host, "filesystem:union");
+    gorgon::ServiceLease<gorgon_fs_provider> moved(std::move(fs));
+    return moved.current("filesystem:os") && other.has_value() && (*other)->struct_size > 0;
+}

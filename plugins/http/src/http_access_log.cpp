@@ -110,7 +110,13 @@ void appendJsonNumber(std::string& out, std::string_view key, std::int64_t v) {
 
 void appendCombined(std::string& out, const LogRecord& r) {
     appendClfEscaped(out, r.peer);
-    out.append(" - - [");
+    out.append(" - ");
+    if (r.user.empty()) {
+        out.push_back('-');
+    } else {
+        appendClfEscaped(out, r.user);
+    }
+    out.append(" [");
     out.append(r.time_clf);
     out.append("] \"");
     appendClfEscaped(out, r.request_line);
@@ -133,6 +139,7 @@ void appendJson(std::string& out, const LogRecord& r) {
     out.append("{\"time\":");
     appendJsonString(out, r.time_iso);
     appendJsonField(out, "remote_addr", r.peer);
+    if (!r.user.empty()) appendJsonField(out, "remote_user", r.user);
     appendJsonField(out, "request", r.request_line);
     appendJsonField(out, "method", r.method);
     appendJsonField(out, "uri", r.target);

@@ -28,12 +28,13 @@ struct LogRecord {
     std::string_view host;
     std::string_view referer;
     std::string_view user_agent;
+    std::string_view user;  // set_user() of an extension (http-auth); empty: "-"
     int status = 0;
     std::int64_t bytes = 0;  // body bytes sent; -1 when not known (a body of unknown length)
     std::int64_t duration_ms = 0;
 };
 
-// `%h - - [%t] "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`, with '"', '\' and bytes outside
+// `%h - %u [%t] "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`, with '"', '\' and bytes outside
 // 0x20-0x7e written as \xHH (as nginx does), so no client can forge a line or a field.
 void appendCombined(std::string& out, const LogRecord& r);
 // One JSON object and a newline; strings are valid JSON whatever the client sent (invalid UTF-8

@@ -427,20 +427,23 @@ void Connection::startRequest(std::int64_t now) {
         (void)finish(reply);
         return;
     }
-    dispatch();
+    dispatch(0);
 }
 
-void Connection::dispatch() {
+void Connection::dispatch(std::size_t first) {
     Request& r = req();
     Routes& routes = server_->routes();
     // Here no extension code is on the stack, so retired routes can be closed safely.
     if (routes.hasRetired()) routes.sweep();
-    for (std::size_t i = 0; i < routes.size(); ++i) {
+    for (std::size_t i = first; i < routes.size(); ++i) {
         Binding* b = routes.current(i, r.started_ms);
         if (b->ext->match(b->route, &r) == 0) continue;
         r.binding = b;
+        r.route_index = i;
         ++b->inflight;
+        r.in_handle = true;
         const gorgon_status s = b->ext->handle(b->route, &r);
+        r.in_handle = false;
         if (!r.active) {
             // Answered (or refused because of its body) inside handle().
             if (s != GORGON_OK && s != GORGON_E_AGAIN && host().logEnabled(GORGON_LOG_WARN)) {
@@ -856,7 +859,11 @@ void Connection::notifyThunk(void* user, gorgon_timer_id /*timer*/) noexcept {
 }
 
 void Connection::onNotifyTimer() {
-    if (state_ == State::Handling && busy() && req().notify_fn != nullptr) {
+    if (state_ == State::Handling && busy() && req().resume && server_ != nullptr) {
+        Request& r = req();
+        r.resume = false;
+        dispatch(r.route_index + 1);
+    } else if (state_ == State::Handling && busy() && req().notify_fn != nullptr) {
         Request& r = req();
         r.notify_fn(r.notify_user, &r);
     }
@@ -1000,6 +1007,21 @@ bool Connection::secure() noexcept {
     return secure_;
 }
 
+gorgon_status Connection::decline(Request& r) noexcept {
+    if (!mine(r) || !r.active) return GORGON_E_STALE;
+    if (r.binding == nullptr || r.in_handle || r.resume) return GORGON_E_INVAL;
+    Binding* b = r.binding;
+    r.binding = nullptr;
+    r.notify_fn = nullptr;  // the next route must not be called back for this one's reads
+    r.notify_user = nullptr;
+    if (server_ != nullptr) Routes::finished(*b);
+    // Routing resumes from the loop: the declining extension is still on the stack, and the
+    // next route's handle() must not run inside it (nor may a sweep close its route).
+    r.resume = true;
+    scheduleNotify();
+    return GORGON_OK;
+}
+
 std::string_view Connection::peer() noexcept {
     loadInfo();
     return peer_ != nullptr ? std::string_view(peer_) : std::string_view();
@@ -1029,7 +1051,8 @@ void Connection::logLine(int status, std::int64_t bytes, std::int64_t now) {
     }
     rec.request_line = h.request_line;
     rec.method = h.method;
-    rec.target = h.target;
+    rec.target = r.original_target.empty() ? h.target : r.original_target;
+    rec.user = r.user;
     rec.protocol = h.version;
     rec.host = h.host;
     rec.referer = h.referer;

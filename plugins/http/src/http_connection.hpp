@@ -82,6 +82,9 @@ class Connection final : public ConnHandler {
                                std::size_t count) noexcept;
     std::int64_t bodyRead(Request& r, void* buf, std::size_t cap, int* finished);
     gorgon_status bodyNotify(Request& r, gorgon_http_body_fn fn, void* user);
+    // decline() of the http api (ABI 1.4): routing resumes after r's route, from the loop.
+    gorgon_status decline(Request& r) noexcept;
+    [[nodiscard]] bool isSecure() noexcept { return secure(); }
     [[nodiscard]] std::string_view peer() noexcept;
     [[nodiscard]] std::string_view serverName() const noexcept;
 
@@ -109,7 +112,8 @@ class Connection final : public ConnHandler {
     bool readRequest();
     void waitForRequest();
     void startRequest(std::int64_t now);
-    void dispatch();
+    // Offers the request to the routes from index `first` on; 404 when none takes it.
+    void dispatch(std::size_t first);
     // Sends the response and moves on. Returns false, having sent and changed nothing, if one
     // of the reply's fields is invalid.
     [[nodiscard]] bool finish(const Reply& reply);

@@ -74,7 +74,8 @@ void HttpPlugin::giveExchange(std::unique_ptr<Exchange> ex) noexcept {
     if (!ex) return;
     ex->req.conn = nullptr;
     if (exchanges_.size() >= kMaxPooledExchanges || ex->head.capacity() > kMaxPooledHead ||
-        ex->req.path_scratch.capacity() > kMaxPooledHead) {
+        ex->req.path_scratch.capacity() > kMaxPooledHead ||
+        ex->req.rewritten.capacity() > kMaxPooledHead) {
         return;  // freed here
     }
     try {

@@ -3,6 +3,7 @@
 #include "http_request.hpp"
 
 #include "http_connection.hpp"
+#include "http_path.hpp"
 #include "http_text.hpp"
 
 namespace gorgon::http {
@@ -118,27 +119,100 @@ gorgon_status apiRespondError(gorgon_http_request* r, int status, const gorgon_h
     return req(r).conn->respondError(req(r), status, headers, header_count);
 }
 
+gorgon_status apiDecline(gorgon_http_request* r) noexcept {
+    if (req(r).conn == nullptr) return GORGON_E_STALE;
+    return req(r).conn->decline(req(r));
+}
+
+gorgon_status apiRewrite(gorgon_http_request* r, const char* target, size_t len) noexcept {
+    if (req(r).conn == nullptr) return GORGON_E_STALE;
+    if (target == nullptr) return GORGON_E_INVAL;
+    try {
+        return rewriteTarget(req(r), std::string_view(target, len));
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+}
+
+gorgon_status apiSetUser(gorgon_http_request* r, const char* name, size_t len) noexcept {
+    if (req(r).conn == nullptr) return GORGON_E_STALE;
+    if (name == nullptr || len == 0 || len > kMaxUserName) return GORGON_E_INVAL;
+    const std::string_view v(name, len);
+    for (const char c : v) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) return GORGON_E_INVAL;
+    }
+    try {
+        req(r).user.assign(v);
+    } catch (...) {
+        return GORGON_E_NOMEM;
+    }
+    return GORGON_OK;
+}
+
+gorgon_str apiUser(const gorgon_http_request* r) noexcept {
+    return str(req(r).user);
+}
+
+int apiSecure(const gorgon_http_request* r) noexcept {
+    Connection* c = req(r).conn;
+    return c != nullptr && c->isSecure() ? 1 : 0;
+}
+
+// Designated initialisers: an entry in the wrong place does not compile.
 constexpr gorgon_http_api kApi = {
-    sizeof(gorgon_http_api),
-    &apiMethod,
-    &apiTarget,
-    &apiPath,
-    &apiQuery,
-    &apiVersion,
-    &apiHost,
-    &apiHeader,
-    &apiHeaderCount,
-    &apiHeaderAt,
-    &apiPeer,
-    &apiServerName,
-    &apiBodyLength,
-    &apiBodyRead,
-    &apiBodyNotify,
-    &apiRespond,
-    &apiRespondError,
+    .struct_size = sizeof(gorgon_http_api),
+    .method = &apiMethod,
+    .target = &apiTarget,
+    .path = &apiPath,
+    .query = &apiQuery,
+    .version = &apiVersion,
+    .host = &apiHost,
+    .header = &apiHeader,
+    .header_count = &apiHeaderCount,
+    .header_at = &apiHeaderAt,
+    .peer = &apiPeer,
+    .server_name = &apiServerName,
+    .body_length = &apiBodyLength,
+    .body_read = &apiBodyRead,
+    .body_notify = &apiBodyNotify,
+    .respond = &apiRespond,
+    .respond_error = &apiRespondError,
+    .decline = &apiDecline,
+    .rewrite = &apiRewrite,
+    .set_user = &apiSetUser,
+    .user = &apiUser,
+    .secure = &apiSecure,
 };
 
 }  // namespace
+
+gorgon_status rewriteTarget(Request& r, std::string_view target) {
+    if (target.empty() || target.front() != '/') return GORGON_E_INVAL;
+    if (target.size() > kMaxRewrittenTarget) return GORGON_E_TOOBIG;
+    for (const char c : target) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u == 0x7f) return GORGON_E_INVAL;
+    }
+    const std::size_t q = target.find('?');
+    const std::string_view raw_path = target.substr(0, q);
+    std::string scratch;
+    std::string_view normalised;
+    if (normalizePath(raw_path, scratch, normalised) != 0) return GORGON_E_INVAL;
+    // Build everything first, then swap it in: the old target, path and query stay valid (the
+    // caller may be reading them) until the request has its new ones.
+    std::string copy(target);
+    std::string path_copy = normalised.data() == raw_path.data() ? std::string(raw_path) : scratch;
+    if (r.original_target.empty()) r.original_target = r.head.target;
+    r.rewritten.swap(copy);
+    r.path_scratch.swap(path_copy);
+    const std::string_view t(r.rewritten);
+    r.head.target = t;
+    r.head.path = t.substr(0, q);
+    r.head.query = q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
+    r.path = r.path_scratch;
+    return GORGON_OK;
+}
 
 const gorgon_http_api* httpApi() noexcept {
     return &kApi;

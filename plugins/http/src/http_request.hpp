@@ -40,6 +40,11 @@ class Request final : public gorgon_http_request {
         expect_pending = false;
         notify_fn = nullptr;
         notify_user = nullptr;
+        route_index = 0;
+        resume = false;
+        in_handle = false;
+        user.clear();
+        original_target = {};
     }
     void reset() noexcept {
         head.clear();
@@ -63,6 +68,15 @@ class Request final : public gorgon_http_request {
     ChunkedDecoder chunked;
     gorgon_http_body_fn notify_fn = nullptr;
     void* notify_user = nullptr;
+
+    // Routing (ABI 1.4): the route that has the request, a decline() waiting for the loop to
+    // resume routing after it, and what rewrite() and set_user() changed.
+    std::size_t route_index = 0;
+    bool resume = false;               // decline() was called: route on from route_index + 1
+    bool in_handle = false;            // inside an extension's handle(): decline() is refused
+    std::string user;                  // set_user(); capacity kept across requests
+    std::string rewritten;             // the target given to rewrite(); head.target points into it
+    std::string_view original_target;  // the target as received, once rewrite() replaced it
 };
 
 // Everything one request needs while it is read and answered.
@@ -70,6 +84,14 @@ struct Exchange {
     std::string head;  // the head, copied out of the connection's input
     Request req;
 };
+
+// The longest name set_user() accepts, and the longest target rewrite() accepts.
+inline constexpr std::size_t kMaxUserName = 256;
+inline constexpr std::size_t kMaxRewrittenTarget = 8192;
+
+// rewrite(): replaces the target, path and query of `r` with `target` (origin form), or returns
+// GORGON_E_INVAL / GORGON_E_TOOBIG leaving `r` as it was.
+[[nodiscard]] gorgon_status rewriteTarget(Request& r, std::string_view target);
 
 // The table handed to every extension's route_open. Static, valid while the plugin is loaded.
 [[nodiscard]] const gorgon_http_api* httpApi() noexcept;

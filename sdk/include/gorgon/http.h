@@ -1,5 +1,5 @@
 /*
- * gorgon/http.h — HTTP extensions, ABI 1.1.
+ * gorgon/http.h — HTTP extensions, ABI 1.1 (the http plugin's table grew in 1.4).
  *
  * The http plugin speaks HTTP/1.1 and 1.0 and routes each request through the routes of its
  * server's configuration, in order; the first whose extension matches handles it (Medusa's
@@ -97,7 +97,54 @@ typedef struct gorgon_http_api {
     /** A short HTML error page for `status`, with extra header fields (e.g. Allow). */
     gorgon_status (*respond_error)(gorgon_http_request* req, int status,
                                    const gorgon_http_header* headers, size_t header_count);
+
+    /* -- ABI 1.4. An older http plugin's table ends before these: test for each with
+     *    GORGON_HTTP_HAS(http, member) before calling it. -- */
+    /**
+     * Passes a request this route left pending (its handle() returned GORGON_E_AGAIN) on to
+     * the routes after it, as if handle() had returned GORGON_DECLINED: an extension that
+     * decides asynchronously (a password checked on the work pool) can still let the request
+     * through. Call it from the loop, outside handle(). Routing resumes from the loop (never
+     * inside this call), so the caller may go on using its own state. From then on the request
+     * is no longer this route's: never touch it again; abort() is not called for it. The
+     * extension must not have read the body. Returns GORGON_OK, GORGON_E_STALE if the request
+     * is gone, or GORGON_E_INVAL if it is not pending on an extension (inside handle(), return
+     * GORGON_DECLINED instead).
+     */
+    gorgon_status (*decline)(gorgon_http_request* req);
+    /**
+     * Replaces the request's target (copied) with `target`, in origin form: '/' then the path,
+     * then optionally '?' and the query. target(), path() and query() return the new ones from
+     * then on (the access log keeps the original). Routing goes on with the routes after the
+     * current one once the extension declines, so a rewrite can never loop. Returns GORGON_OK,
+     * GORGON_E_INVAL if the target is not origin form, holds a control character or a space, or
+     * its path has a bad percent-escape, decodes to NUL or climbs above '/' (the request is left
+     * as it was), GORGON_E_TOOBIG if it is longer than 8192 bytes, GORGON_E_STALE if the
+     * request is gone.
+     */
+    gorgon_status (*rewrite)(gorgon_http_request* req, const char* target, size_t len);
+    /**
+     * Names the user the request is authenticated as (copied): the access log's user field,
+     * and user() for the routes after this one. Returns GORGON_OK, GORGON_E_INVAL for an empty
+     * name, one longer than 256 bytes or one holding a control character, GORGON_E_STALE if the
+     * request is gone.
+     */
+    gorgon_status (*set_user)(gorgon_http_request* req, const char* name, size_t len);
+    /** The name given with set_user, or an empty string if none was. */
+    gorgon_str (*user)(const gorgon_http_request* req);
+    /** Nonzero when the request arrived over TLS. */
+    int (*secure)(const gorgon_http_request* req);
 } gorgon_http_api;
+
+/** Nonzero when the http plugin's table is long enough to hold `member` (added after 1.1). */
+#ifdef __cplusplus
+#define GORGON_HTTP_HAS(http, member) \
+    ((http)->struct_size >= offsetof(gorgon_http_api, member) + sizeof(gorgon_http_api::member))
+#else
+#define GORGON_HTTP_HAS(http, member) \
+    ((http)->struct_size >=           \
+     offsetof(gorgon_http_api, member) + sizeof(((const gorgon_http_api*)0)->member))
+#endif
 
 /**
  * What an extension publishes as "http-extension:NAME". PLUGIN-OWNED by the extension's

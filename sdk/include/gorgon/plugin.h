@@ -43,7 +43,7 @@ extern "C" {
 
 /** The ABI version these headers describe. A plugin records it in its descriptor. */
 #define GORGON_ABI_MAJOR 1
-#define GORGON_ABI_MINOR 3
+#define GORGON_ABI_MINOR 4
 
 /** Marks the one symbol a plugin exports. gorgon_add_plugin() hides everything else. */
 #if defined(__GNUC__)
