@@ -37,7 +37,17 @@ Settings parseSettings(Host host, Config config) {
     Settings s;
     if (!config.present()) return s;
     if (config.type() != GORGON_CONFIG_MAP) config.fail("expected a map");
-    config.allowKeys(host, kKeys);
+    // Checked here rather than with config_check_keys: this runs inside the http plugin's
+    // server_open, and the message (naming the key) must travel back through route_open's err.
+    for (std::size_t i = 0; i < config.size(); ++i) {
+        const std::string_view key = config.keyAt(i);
+        bool known = false;
+        for (const char* const* k = kKeys; *k != nullptr; ++k) known = known || key == *k;
+        if (!known) {
+            config.at(i).fail("unknown key `" + std::string(key) +
+                              "` (known: page, metrics, healthz, refresh, connections)");
+        }
+    }
     s.page = path(host, config["page"], s.page);
     s.metrics = path(host, config["metrics"], s.metrics);
     s.healthz = path(host, config["healthz"], s.healthz);
