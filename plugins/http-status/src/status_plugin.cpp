@@ -10,6 +10,7 @@
 
 #include <gorgon/http.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,7 +49,7 @@ class StatusRoute {
         if (is(p, settings_.metrics)) {
             return req.respond(200,
                                {{"Content-Type", kMetricsContentType}, {"Cache-Control", kNoStore}},
-                               renderMetrics(takeSnapshot(host_, settings_.connections)));
+                               renderMetrics(takeSnapshot(host_, std::nullopt)));
         }
         const auto format = http::queryValue(req.query(), "format");
         if (format && *format == "json") {

@@ -163,7 +163,7 @@ std::vector<Stat> listStats(Host host) {
 
 }  // namespace
 
-Snapshot takeSnapshot(Host host, std::size_t connection_limit) {
+Snapshot takeSnapshot(Host host, std::optional<std::size_t> connection_limit) {
     // The status calls are ABI 1.2; an older host cannot serve this extension.
     if (!GORGON_HOST_HAS(host.api(), stat_list)) {
         throw std::runtime_error("the host is older than ABI 1.2 and has no status calls");
@@ -172,7 +172,9 @@ Snapshot takeSnapshot(Host host, std::size_t connection_limit) {
     s.process = readProcess(host);
     s.servers = listServers(host);
     s.plugins = listPlugins(host);
-    s.connections = listConnections(host, connection_limit, s.connections_open);
+    if (connection_limit) {
+        s.connections = listConnections(host, *connection_limit, s.connections_open);
+    }
     s.stats = listStats(host);
     return s;
 }

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -95,9 +96,10 @@ struct Snapshot {
     std::vector<Stat> stats;
 };
 
-// Takes a snapshot listing at most `connection_limit` connections. Throws std::runtime_error
-// naming the host call that failed (the route answers 500).
-[[nodiscard]] Snapshot takeSnapshot(Host host, std::size_t connection_limit);
+// Takes a snapshot listing at most `connection_limit` connections; nullopt skips the listing
+// (connections and connections_open stay empty: /metrics shows no connection). Throws
+// std::runtime_error naming the host call that failed (the route answers 500).
+[[nodiscard]] Snapshot takeSnapshot(Host host, std::optional<std::size_t> connection_limit);
 
 // Plugin reloads since start: generation numbers grow by one per load of a name, so every
 // generation past the first of each loaded plugin is a reload.
