@@ -13,6 +13,8 @@ packages=(
     # load across a configuration reload; iproute2: test_limits reads backlogs, buffers and
     # keep-alive timers with ss)
     curl python3 lftp netcat-openbsd binutils procps openssl wrk iproute2
+    # promtool (test_http_status checks /metrics with `promtool check metrics`)
+    prometheus
     # mkpasswd (yescrypt hashes for the FTP login tests)
     whois
     # the Debian packages and their test (tests/package): debhelper builds them, scdoc the
