@@ -50,6 +50,7 @@ def server_config(plugin_dir, root, auto_root):
           - name: web
             protocol: http
             listen: ["127.0.0.1:0"]
+            socket: {{read_buffer: 4M}}
             config:
               limits: {{body_size: 64M}}
               routes:
@@ -195,6 +196,17 @@ class HttpPut(unittest.TestCase):
         self.assertEqual(status, 204)
         self.assertEqual(self.read("big.bin", self.auto_root), data[:5_000_000])
         self.assertNoTemp(self.auto_root)
+
+    def test_a_body_already_here_is_read_to_the_end(self):
+        # With large reads, the whole body is in the server's buffer at the first notification,
+        # and no new bytes come to prompt another: the http plugin must prompt the next piece.
+        data = os.urandom(3 * 1024 * 1024)
+        s = socket.create_connection((self.host, self.port), timeout=10)
+        self.addCleanup(s.close)
+        s.sendall(b"PUT /auto/here.bin HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+                  % len(data) + data)
+        self.assertTrue(self.read_head(s).startswith(b"HTTP/1.1 201 "))
+        self.assertEqual(self.read("here.bin", self.auto_root), data)
 
     def test_expect_100_continue(self):
         s = self.raw(b"PUT /expect.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
