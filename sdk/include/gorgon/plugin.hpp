@@ -239,6 +239,8 @@ class Conn {
         if (host_.api()->conn_peek(host_.self(), id_, want, &p, &n) != GORGON_OK) return {};
         return {p, n};
     }
+    // Offset of `needle` in the first `limit` input bytes; -1 when it is not there (yet); another
+    // negative status for a stale connection or an empty needle (conn_find). Test `< 0`.
     [[nodiscard]] int64_t find(std::string_view needle, size_t limit) const noexcept {
         return host_.api()->conn_find(host_.self(), id_, needle.data(), needle.size(), limit);
     }
