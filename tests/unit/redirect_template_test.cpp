@@ -149,3 +149,21 @@ TEST_CASE("redirect regexes: catastrophic backtracking stops at the match limit"
     // The same pattern matches what it should.
     CHECK(regex.match("/aaaa", caps, error) == Regex::Outcome::match);
 }
+
+TEST_CASE("redirect regexes: the configured match limit is the one applied") {
+    // A legitimate match that needs many steps (the lazy repeat tries "x" at every byte): under
+    // PCRE2's own default limit it matches, under a small configured limit it stops.
+    const std::string path = "/" + [] {
+        std::string s;
+        for (int i = 0; i < 500; ++i) s += "ab";
+        return s;
+    }() + "x";
+    std::vector<Capture> caps;
+    std::string error;
+    auto roomy = Regex::compile("^/(?:a|b)*?x$", Limits{});
+    REQUIRE(std::holds_alternative<Regex>(roomy));
+    CHECK(std::get<Regex>(roomy).match(path, caps, error) == Regex::Outcome::match);
+    auto tight = Regex::compile("^/(?:a|b)*?x$", Limits{50, 10000});
+    REQUIRE(std::holds_alternative<Regex>(tight));
+    CHECK(std::get<Regex>(tight).match(path, caps, error) == Regex::Outcome::limit);
+}
