@@ -74,6 +74,7 @@ struct AuthRoute::Check {
     std::shared_ptr<PasswordFile> file;
     std::uint64_t version = 0;
     Digest key{};
+    bool keyed = false;  // `key` is a digest: the success may be cached
     std::string user;
     std::string address;
     std::string label;
@@ -111,7 +112,7 @@ Result AuthRoute::challenge(Request& req) {
     return req.error(401, {{"WWW-Authenticate", challenge_}});
 }
 
-Digest AuthRoute::digest(std::string_view user, std::string_view password) const {
+bool AuthRoute::digest(std::string_view user, std::string_view password, Digest& out) const {
     // Realm, user and password, each preceded by its length: no two triples share a key.
     std::string material;
     for (const std::string_view part : {std::string_view(realm_), user, password}) {
@@ -119,13 +120,10 @@ Digest AuthRoute::digest(std::string_view user, std::string_view password) const
         material.push_back(':');
         material.append(part);
     }
-    Digest out{};
-    if (host_.api()->sha256(host_.self(), material.data(), material.size(), out.data()) !=
-        GORGON_OK) {
-        out.fill(0);
-    }
+    const bool ok = host_.api()->sha256(host_.self(), material.data(), material.size(),
+                                        out.data()) == GORGON_OK;
     explicit_bzero(material.data(), material.size());
-    return out;
+    return ok;
 }
 
 Result AuthRoute::handle(Request& req) {
@@ -158,8 +156,10 @@ Result AuthRoute::check(Request& req, const std::string& user, const std::string
                         const std::string& address) {
     const std::int64_t now = shared_.now();
     const std::shared_ptr<const PasswordTable> table = file_->table(now);
-    const Digest key = digest(user, password);
-    if (file_->cache().hit(key, now)) {
+    Digest key{};
+    // Without a digest (the host could not hash), no cache: every request is checked.
+    const bool keyed = digest(user, password, key);
+    if (keyed && file_->cache().hit(key, now)) {
         if (req.setUser(user) != GORGON_OK) return req.error(500);
         return Result::decline;
     }
@@ -175,6 +175,7 @@ Result AuthRoute::check(Request& req, const std::string& user, const std::string
     c->file = file_;
     c->version = file_->version();
     c->key = key;
+    c->keyed = keyed;
     c->user = user;
     c->address = address;
     c->label = label_;
@@ -201,6 +202,7 @@ void AuthRoute::completed(AuthShared& shared, const std::shared_ptr<Check>& c,
     Deferred later = c->later;
     if (status != GORGON_OK) {
         // Cancelled (the plugin is going away) or failed: no verdict either way.
+        explicit_bzero(c->password.data(), c->password.size());
         if (later) (void)later->error(503, {{"Retry-After", "1"}});
         return;
     }
@@ -208,7 +210,7 @@ void AuthRoute::completed(AuthShared& shared, const std::shared_ptr<Check>& c,
     if (c->ok) {
         shared.failures().succeeded(c->address);
         // Not cached if the file changed while the check ran: it was checked against the old.
-        if (c->file->version() == c->version) c->file->cache().insert(c->key, now);
+        if (c->keyed && c->file->version() == c->version) c->file->cache().insert(c->key, now);
         if (!later) return;
         if (later->setUser(c->user) != GORGON_OK || later.decline() != GORGON_OK) {
             if (later) (void)later->error(500);

@@ -44,7 +44,8 @@ class AuthRoute {
                           gorgon_status status);
     void refuse(http::Deferred later);
     static void fireDelayed(void* user, gorgon_timer_id timer) noexcept;
-    [[nodiscard]] Digest digest(std::string_view user, std::string_view password) const;
+    // SHA-256 of the realm, user and password (the cache's key); false if the host failed.
+    [[nodiscard]] bool digest(std::string_view user, std::string_view password, Digest& out) const;
 
     AuthShared& shared_;
     Host host_;
