@@ -18,7 +18,7 @@ class HelloRoute {
           prefix_(config["prefix"].string("/hello")),
           greeting_(config["greeting"].string("Hello")) {
         static const char* const keys[] = {"prefix", "greeting", nullptr};
-        config.allowKeys(host_, keys);
+        gorgon::http::allowKeys(config, keys);
     }
 
     bool match(const Request& req) { return gorgon::http::pathUnder(req.path(), prefix_); }

@@ -11,6 +11,8 @@
 //   };
 //   GORGON_HTTP_EXTENSION(Hello, "http-hello", "hello", "1.0.0", "Says hello")
 //
+// The constructor refuses unknown keys with gorgon::http::allowKeys(config, keys).
+//
 // The macro defines the plugin "http-hello", which provides and publishes
 // "http-extension:hello"; a route names it with `extension: hello`. Every call from the http
 // plugin goes through a noexcept trampoline: an exception thrown by the class becomes a located
@@ -368,6 +370,28 @@ inline void Deferred::forget() noexcept {
     if (prefix.empty() || prefix == "/") return true;
     if (!path.starts_with(prefix)) return false;
     return prefix.back() == '/' || path.size() == prefix.size() || path[prefix.size()] == '/';
+}
+
+// Refuses any key of the map `config` that is not in `allowed` (NULL-terminated), with a
+// located ConfigError naming it. Use this in a route's constructor rather than
+// Config::allowKeys: a route is opened inside the http plugin's server_open, and only what the
+// route throws travels back through route_open to the operator; Config::allowKeys leaves its
+// located messages with the host, and the operator would read only "unknown configuration keys".
+inline void allowKeys(const Config& config, const char* const* allowed) {
+    if (config.type() != GORGON_CONFIG_MAP) return;
+    for (std::size_t i = 0; i < config.size(); ++i) {
+        const std::string_view key = config.keyAt(i);
+        bool known = false;
+        std::string list;
+        for (const char* const* k = allowed; *k != nullptr; ++k) {
+            known = known || key == *k;
+            list += list.empty() ? "" : ", ";
+            list += *k;
+        }
+        if (!known) {
+            config.at(i).fail("unknown key `" + std::string(key) + "` (known: " + list + ")");
+        }
+    }
 }
 
 // The raw value of `key` in a query "a=1&b=2" (not percent-decoded; "" for "a" or "a="), or
