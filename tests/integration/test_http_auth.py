@@ -21,11 +21,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import textwrap
 import threading
 import time
 import unittest
 
-from gorgon_harness import FIXTURE_DIR, PLUGIN_DIR, Gorgon
+from gorgon_harness import FIXTURE_DIR, PLUGIN_DIR, Gorgon, check_config
 from test_http_protocol import HttpClient, check_clean_exit, curl, wait_for_lines
 from tls_pki import Pki
 
@@ -273,8 +274,10 @@ class TestBasicAuth(AuthCase):
         status, _, _ = self.get("/private/x", "dave", "dave-secret", source=source)
         self.assertEqual(status, 401)
         start = len(self.gorgon.log())
-        write_atomically(self.passwd, self.passwd_text(f"dave:{dave}\n"))
+        write_atomically(self.passwd, self.passwd_text(f"dave:{dave}\n"), mode=0o644)
         self.wait_reread(r"password file .* read: 5 users", start)
+        self.assertRegex(self.gorgon.log()[start:], r"\[warn\].*the password file .* is "
+                                                    r"world-readable")
         status, _, body = self.get("/private/x", "dave", "dave-secret")
         self.assertEqual((status, body), (200, b"hello"))
         # A broken file keeps the users read before, and says why.
@@ -383,6 +386,72 @@ class TestReloadUnderLoad(AuthCase):
         self.assertGreater(int(m.group(1)), 0, out)
         self.assertNotIn("Socket errors", out)
         self.assertNotIn("Non-2xx", out)
+
+
+
+class TestConfigErrors(unittest.TestCase):
+    """Bad route settings and bad password files refuse the configuration, located."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="gorgon-http-auth-config-")
+        cls.addClassCleanup(cls.tmp.cleanup)
+        cls.plugin_dir = os.path.join(cls.tmp.name, "plugins")
+        make_plugin_dir(cls.plugin_dir)
+        cls.good = mkpasswd(["-m", "yescrypt"], "pw")
+
+    def passwd(self, text, mode=0o600):
+        path = os.path.join(self.tmp.name, "passwd-%d" % next(_addresses))
+        write_atomically(path, text, mode)
+        return path
+
+    def check(self, route_config, plugin_config="{}"):
+        text = textwrap.dedent(f"""\
+            plugins:
+              directory: {self.plugin_dir}
+              load:
+                http-auth: {plugin_config}
+                fixture-http-hello: {{}}
+            servers:
+              - name: web
+                protocol: http
+                listen: ["127.0.0.1:0"]
+                config:
+                  routes:
+                    - extension: auth
+                      config:
+            """) + textwrap.indent(textwrap.dedent(route_config), " " * 12)
+        return check_config(text)
+
+    def test_a_valid_route(self):
+        code, out = self.check(f"file: {self.passwd('alice:' + self.good)}\nprefix: /p/\n"
+                               "realm: x\nallow_plaintext: true\n",
+                               "{max_failures: 3, lockout: 5m, cache_ttl: 10s}")
+        self.assertEqual(code, 0, out)
+
+    def test_errors_are_located_and_name_the_problem(self):
+        good = self.passwd("alice:" + self.good)
+        cases = [
+            (f"file: {good}\nrealm_typo: x\n", "unknown key `realm_typo`"),
+            ("prefix: /p\n", "file"),
+            (f"file: {good}\nprefix: nope\n", "prefix"),
+            (f"file: {good}\nrealm: \"\"\n", "realm"),
+            (f"file: {good}\nallow_plaintext: maybe\n", "allow_plaintext"),
+            (f"file: {self.tmp.name}/missing\n", "missing"),
+            (f"file: {self.passwd('eve:$1$abc$defdefdefdefdefdefdefd')}\n",
+             "line 1: the hash of eve is not yescrypt"),
+            (f"file: {self.passwd('carl:' + self.good + chr(10) + 'carl:' + self.good)}\n",
+             "line 2: user carl is listed twice"),
+        ]
+        for body, needle in cases:
+            with self.subTest(body=body):
+                code, out = self.check(body)
+                self.assertNotEqual(code, 0, out)
+                self.assertIn(needle, out)
+                self.assertRegex(out, r"gorgon\.yaml:\d+:\d+")
+        code, out = self.check(f"file: {good}\n", "{lockout_typo: 1s}")
+        self.assertNotEqual(code, 0, out)
+        self.assertIn("lockout_typo", out)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,7 @@ AuthRoute::AuthRoute(AuthShared& shared, http::Env env, Config config)
     : shared_(shared), host_(env.host()) {
     static const char* const keys[] = {"prefix", "realm", "file", "allow_plaintext", nullptr};
     if (config.type() != GORGON_CONFIG_MAP) config.fail("expected a map with at least `file`");
-    config.allowKeys(host_, keys);
+    http::allowKeys(config, keys);
     const gorgon_http_api* api = env.api();
     if (!GORGON_HTTP_HAS(api, decline) || !GORGON_HTTP_HAS(api, set_user) ||
         !GORGON_HTTP_HAS(api, secure)) {
