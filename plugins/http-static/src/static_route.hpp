@@ -6,13 +6,13 @@
 
 #include "static_config.hpp"
 #include "static_date.hpp"
-#include "static_fd.hpp"
 #include "static_mime.hpp"
 #include "static_plugin.hpp"
 #include "static_range.hpp"
 #include "static_request.hpp"
 #include "static_response.hpp"
 
+#include <gorgon/fd.hpp>
 #include <gorgon/fs.h>
 #include <gorgon/http.h>
 #include <gorgon/plugin.hpp>
