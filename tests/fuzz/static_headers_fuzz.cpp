@@ -12,12 +12,12 @@
 //     Last-Modified satisfies If-Modified-Since and If-Range, and "*" matches anything.
 #include "fuzz_check.hpp"
 #include "static_conditional.hpp"
-#include "static_date.hpp"
 #include "static_multipart.hpp"
 #include "static_range.hpp"
 #include "static_request.hpp"
 
 #include <gorgon/http.h>
+#include <gorgon/http_date.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -28,6 +28,9 @@
 #include <vector>
 
 using namespace gorgon::httpstatic;
+using gorgon::formatHttpDate;
+using gorgon::kHttpDateLength;
+using gorgon::parseHttpDate;
 
 // The request handle the API table below reads: the header lines of the input.
 struct gorgon_http_request {
@@ -53,7 +56,7 @@ gorgon_http_api makeApi() {
 const gorgon_http_api kApi = makeApi();
 
 // The latest second formatHttpDate writes a four-digit year for (9999-12-31T23:59:59).
-constexpr std::int64_t kMaxDate = 253'402'300'799;
+constexpr std::int64_t kMaxDate = gorgon::kHttpDateMax;
 
 std::uint64_t number(std::string_view& line, std::uint64_t fallback) {
     while (!line.empty() && line.front() == ' ') line.remove_prefix(1);

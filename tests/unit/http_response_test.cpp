@@ -116,14 +116,8 @@ TEST_CASE("http response: error pages have the length they say") {
     CHECK(reasonPhrase(299).empty());
 }
 
-TEST_CASE("http date: IMF-fixdate") {
-    char out[29];
-    formatImfFixdate(784111777, out);
-    CHECK(std::string(out, 29) == "Sun, 06 Nov 1994 08:49:37 GMT");
-    formatImfFixdate(0, out);
-    CHECK(std::string(out, 29) == "Thu, 01 Jan 1970 00:00:00 GMT");
-    formatImfFixdate(4102444799, out);
-    CHECK(std::string(out, 29) == "Thu, 31 Dec 2099 23:59:59 GMT");
+TEST_CASE("http date: the Date field and the log stamps follow the clock") {
+    // The IMF-fixdate itself is tested with the SDK header (sdk_http_date_test.cpp).
     DateCache cache;
     cache.update(784111777123);
     CHECK(cache.http() == "Sun, 06 Nov 1994 08:49:37 GMT");

@@ -1,7 +1,8 @@
 // The hand-off blob: what one generation of the chat plugin tells the next about its users on a
 // hot reload. Pure code (no host calls), so it is unit-tested directly.
 //
-// Text, one record per line, every string length-prefixed so any byte is safe in it:
+// Text in the SDK's hand-off format (<gorgon/handoff.hpp>), one record per line, every string
+// length-prefixed so any byte is safe in it:
 //
 //   gorgon-chat-handoff 1 <count>\n
 //   <conn-id> <P|C> <discarding 0|1> <len>:<server> <len>:<nick> <len>:<room>\n   (x count)

@@ -1,7 +1,8 @@
 #include "ftp_producers.hpp"
 
 #include "ftp_ascii.hpp"
-#include "ftp_fd.hpp"
+
+#include <gorgon/fd.hpp>
 
 #include <cerrno>
 #include <memory>

@@ -12,12 +12,12 @@
 #include "ftp_channel.hpp"
 #include "ftp_commands.hpp"
 #include "ftp_data_link.hpp"
-#include "ftp_fd.hpp"
 #include "ftp_fs.hpp"
 #include "ftp_listing.hpp"
 #include "ftp_producers.hpp"
 #include "ftp_replies.hpp"
 
+#include <gorgon/fd.hpp>
 #include <gorgon/plugin.hpp>
 
 #include <cstdint>

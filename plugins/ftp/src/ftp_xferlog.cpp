@@ -61,21 +61,13 @@ std::string formatXferlog(const XferRecord& r) {
     return out;
 }
 
-XferLog::~XferLog() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
 bool XferLog::open() {
     if (path_.empty()) return true;
-    int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
-    if (fd < 0) return false;
+    UniqueFd fd(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640));
+    if (!fd) return false;
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        return false;
-    }
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    fd_ = std::move(fd);
     dev_ = st.st_dev;
     ino_ = st.st_ino;
     return true;
@@ -85,10 +77,10 @@ bool XferLog::write(std::string_view line) {
     if (path_.empty()) return true;
     // A rotated log (renamed or removed) is reopened under its name: one stat per transfer.
     struct stat st {};
-    if (fd_ < 0 || ::stat(path_.c_str(), &st) != 0 || st.st_dev != dev_ || st.st_ino != ino_) {
+    if (!fd_ || ::stat(path_.c_str(), &st) != 0 || st.st_dev != dev_ || st.st_ino != ino_) {
         if (!open()) return false;
     }
-    ssize_t w = ::write(fd_, line.data(), line.size());
+    ssize_t w = ::write(fd_.get(), line.data(), line.size());
     return w == static_cast<ssize_t>(line.size());
 }
 

@@ -3,6 +3,8 @@
 //   Wed Nov 25 03:17:51 2026 1 192.0.2.1 1234 /pub/file b _ o a guest@ ftp 0 * c
 #pragma once
 
+#include <gorgon/fd.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,7 +37,7 @@ class XferLog {
     explicit XferLog(std::string path) : path_(std::move(path)) {}
     XferLog(const XferLog&) = delete;
     XferLog& operator=(const XferLog&) = delete;
-    ~XferLog();
+    ~XferLog() = default;
 
     // Names the file (nothing is opened yet); an empty path disables the log.
     void setPath(std::string path) { path_ = std::move(path); }
@@ -48,7 +50,7 @@ class XferLog {
 
   private:
     std::string path_;
-    int fd_ = -1;
+    UniqueFd fd_;
     std::uint64_t dev_ = 0;
     std::uint64_t ino_ = 0;
 };

@@ -1,6 +1,6 @@
 #include "static_conditional.hpp"
 
-#include "static_date.hpp"
+#include <gorgon/http_date.hpp>
 
 namespace gorgon::httpstatic {
 

@@ -1,7 +1,8 @@
 #include "static_listing.hpp"
 
-#include "static_date.hpp"
 #include "static_escape.hpp"
+
+#include <gorgon/http_date.hpp>
 
 #include <algorithm>
 

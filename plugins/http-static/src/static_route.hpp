@@ -5,16 +5,16 @@
 #pragma once
 
 #include "static_config.hpp"
-#include "static_date.hpp"
-#include "static_fd.hpp"
 #include "static_mime.hpp"
 #include "static_plugin.hpp"
 #include "static_range.hpp"
 #include "static_request.hpp"
 #include "static_response.hpp"
 
+#include <gorgon/fd.hpp>
 #include <gorgon/fs.h>
 #include <gorgon/http.h>
+#include <gorgon/http_date.hpp>
 #include <gorgon/plugin.hpp>
 
 #include <cstdint>
@@ -85,7 +85,7 @@ class Route {
     gorgon_fs* root_;
     RouteConfig config_;
     MimeTable mime_;
-    DateCache dates_;
+    HttpDateCache dates_;
     std::uint64_t multipart_count_ = 0;
 };
 

@@ -6,7 +6,6 @@ namespace gorgon::http {
 
 namespace {
 
-constexpr char kDays[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 constexpr char kMonths[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -43,36 +42,6 @@ int putOffset(char* p, long gmtoff, bool colon) noexcept {
 }
 
 }  // namespace
-
-void formatImfFixdate(std::int64_t unix_seconds, char out[29]) noexcept {
-    std::tm tm{};
-    const auto t = static_cast<std::time_t>(unix_seconds);
-    gmtime_r(&t, &tm);
-    // "Sun, 06 Nov 1994 08:49:37 GMT"
-    put3(out, kDays[tm.tm_wday % 7]);
-    out[3] = ',';
-    out[4] = ' ';
-    put2(out + 5, tm.tm_mday);
-    out[7] = ' ';
-    put3(out + 8, kMonths[tm.tm_mon % 12]);
-    out[11] = ' ';
-    put4(out + 12, tm.tm_year + 1900);
-    out[16] = ' ';
-    put2(out + 17, tm.tm_hour);
-    out[19] = ':';
-    put2(out + 20, tm.tm_min);
-    out[22] = ':';
-    put2(out + 23, tm.tm_sec);
-    out[25] = ' ';
-    out[26] = 'G';
-    out[27] = 'M';
-    out[28] = 'T';
-}
-
-void DateCache::refresh(std::int64_t second) noexcept {
-    second_ = second;
-    formatImfFixdate(second, imf_);
-}
 
 void DateCache::refreshLocal() noexcept {
     if (local_second_ == second_) return;

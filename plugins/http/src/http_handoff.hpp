@@ -1,7 +1,8 @@
 // The hand-off blob: the idle keep-alive connections one generation of the http plugin gives
 // the next on a hot reload. Pure code (no host calls), unit-tested directly.
 //
-// Text, one record per line, the server name length-prefixed so any byte is safe in it:
+// Text in the SDK's hand-off format (<gorgon/handoff.hpp>), one record per line, the server
+// name length-prefixed so any byte is safe in it:
 //
 //   gorgon-http-handoff 1 <count>\n
 //   <conn-id> <requests served> <ms the next head started, or 0> <fresh 0|1> <len>:<server>\n

@@ -1,5 +1,7 @@
 #include "monitor_secret.hpp"
 
+#include <gorgon/fd.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,21 +20,6 @@ std::string octalMode(mode_t mode) {
     return buf;
 }
 
-// Closes the descriptor on every path out of loadSecret.
-class Fd {
-  public:
-    explicit Fd(int fd) noexcept : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const noexcept { return fd_; }
-
-  private:
-    int fd_;
-};
-
 }  // namespace
 
 bool loadSecret(const std::string& path, std::uint32_t owner_uid, std::string& secret,
@@ -40,7 +27,7 @@ bool loadSecret(const std::string& path, std::uint32_t owner_uid, std::string& s
     const std::string what = "secret_file " + path + ": ";
     // O_NOFOLLOW: a symbolic link could point anywhere, and its own mode says nothing.
     // O_NONBLOCK: opening a FIFO must not hang the server; it is refused below.
-    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
     if (fd.get() < 0) {
         const int e = errno;
         error = what + (e == ELOOP ? std::string("is a symbolic link; name the file itself")

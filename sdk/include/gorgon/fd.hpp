@@ -1,7 +1,10 @@
-// gorgon/fd.hpp — a file descriptor that closes itself.
+// gorgon/fd.hpp — a file descriptor that closes itself (header-only, part of the C++ layer).
 //
-// For the descriptors a filesystem provider's open() hands over (gorgon/fs.h: the caller's to
-// close): wrap them at once, and every path out of the function closes them.
+// Compiled into each plugin: nothing here crosses the ABI, so it may change between SDK versions.
+// Descriptors never travel through it to the host; a plugin that hands one over calls release().
+//
+//   gorgon::UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
+//   if (!fd) return error(errno);          // closed on every path out from here on
 #ifndef GORGON_FD_HPP
 #define GORGON_FD_HPP
 
@@ -11,9 +14,11 @@
 
 namespace gorgon {
 
+// Owns one descriptor (or none: -1). Move-only; the destructor and reset() close it. close(2)
+// errors are ignored, as they must be: the descriptor is gone either way (Linux close(2) NOTES).
 class UniqueFd {
   public:
-    UniqueFd() = default;
+    UniqueFd() noexcept = default;
     explicit UniqueFd(int fd) noexcept : fd_(fd) {}
     UniqueFd(const UniqueFd&) = delete;
     UniqueFd& operator=(const UniqueFd&) = delete;
@@ -27,9 +32,12 @@ class UniqueFd {
     [[nodiscard]] int get() const noexcept { return fd_; }
     [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
     explicit operator bool() const noexcept { return valid(); }
-    // Gives the descriptor up without closing it (to close(2) it and see the error, say).
-    [[nodiscard]] int release() noexcept { return std::exchange(fd_, -1); }
+    // Gives the descriptor up without closing it; this object is then empty.
+    int release() noexcept { return std::exchange(fd_, -1); }
+    // Closes the current descriptor (if any) and takes `fd`. reset(get()) would close what it
+    // is about to keep, so taking the same descriptor again is a no-op.
     void reset(int fd = -1) noexcept {
+        if (fd == fd_) return;
         if (fd_ >= 0) ::close(fd_);
         fd_ = fd;
     }
