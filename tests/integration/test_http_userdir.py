@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 import textwrap
+import time
 import unittest
 
 from gorgon_harness import PLUGIN_DIR, Gorgon, add_user, have_user_tools, remove_user
@@ -23,7 +24,9 @@ BOB = f"gud{TAG}bob"        # a regular user without one
 SYS = f"gud{TAG}sys"        # a system account (uid below 1000) with one
 LNK = f"gud{TAG}lnk"        # public_html a link to a directory root owns
 OFF = f"gud{TAG}off"        # excluded by the configuration
-USERS = (ANN, BOB, SYS, LNK, OFF)
+NEW = f"gud{TAG}new"        # gets a public_html while the server runs
+USERS = (ANN, BOB, SYS, LNK, OFF, NEW)
+TTL = 1.0                   # cache_ttl in the configuration, seconds
 
 
 def config(plugin_dir):
@@ -45,13 +48,13 @@ def config(plugin_dir):
                 - extension: userdir
                   config:
                     exclude: [{OFF}]
-                    cache_ttl: 1s
+                    cache_ttl: {int(TTL * 1000)}ms
                     static:
                       listing: true
         """)
 
 
-def public_html(base, entry, files):
+def public_html(entry, files):
     """Makes the user's home (0711: others may pass, not list) and public_html with `files`,
     everything owned by the user, as a user would have it."""
     home = entry.pw_dir
@@ -89,7 +92,7 @@ class HttpUserdir(unittest.TestCase):
 
         ann = add_user(ANN, home=os.path.join(base, "home", ANN))
         cls.ann_hello = b"Hello from ann's public_html!\n" * 20
-        public_html(base, ann, {
+        public_html(ann, {
             "index.html": "<title>ann's page</title>\n",
             "hello.txt": cls.ann_hello,
             "sub/a.txt": "a\n",
@@ -101,20 +104,24 @@ class HttpUserdir(unittest.TestCase):
         os.symlink("hello.txt", os.path.join(pub, "inside"))
 
         bob = add_user(BOB, home=os.path.join(base, "home", BOB))
-        public_html(base, bob, {})
+        public_html(bob, {})
         os.rmdir(os.path.join(bob.pw_dir, "public_html"))
 
         sys_user = add_user(SYS, home=os.path.join(base, "home", SYS), system=True)
         assert sys_user.pw_uid < 1000, sys_user
-        public_html(base, sys_user, {"index.html": "system account\n"})
+        public_html(sys_user, {"index.html": "system account\n"})
 
         lnk = add_user(LNK, home=os.path.join(base, "home", LNK))
-        public_html(base, lnk, {})
+        public_html(lnk, {})
         os.rmdir(os.path.join(lnk.pw_dir, "public_html"))
         os.symlink(outside, os.path.join(lnk.pw_dir, "public_html"))
 
         off = add_user(OFF, home=os.path.join(base, "home", OFF))
-        public_html(base, off, {"index.html": "excluded\n"})
+        public_html(off, {"index.html": "excluded\n"})
+
+        cls.new = add_user(NEW, home=os.path.join(base, "home", NEW))
+        public_html(cls.new, {})
+        os.rmdir(os.path.join(cls.new.pw_dir, "public_html"))
 
         cls.g = Gorgon(config(cls.plugin_dir), plugin_dir=cls.plugin_dir)
         cls.addClassCleanup(cls.g.__exit__, None, None, None)
@@ -203,6 +210,23 @@ class HttpUserdir(unittest.TestCase):
             self.assertNotEqual(status, 200, path)
             self.assertNotIn(SECRET, body, path)
             self.assertNotIn(b"root:", body, path)
+
+    def test_cached_refusal_expires(self):
+        """A name's 404 is cached for cache_ttl, not forever (Medusa kept its filesystems
+        forever): a public_html made afterwards is served once the entry has expired."""
+        self.assertEqual(self.curl(f"/~{NEW}/")[0], 404)
+        public_html(self.new, {"index.html": "new page\n"})
+        made = time.monotonic()
+        # The entry expires TTL after the 404; 20 TTLs of margin for a loaded machine. Until
+        # then the answer is the cached 404, never anything else.
+        while True:
+            status, _, body = self.curl(f"/~{NEW}/")
+            if status == 200:
+                self.assertEqual(body, b"new page\n")
+                break
+            self.assertEqual(status, 404)
+            self.assertLess(time.monotonic() - made, 20 * TTL, "the cached 404 never expired")
+            time.sleep(TTL / 10)
 
     def test_head_and_methods(self):
         status, headers, body = self.curl(f"/~{ANN}/hello.txt", "--head")
