@@ -8,11 +8,13 @@ packages=(
     # build (clang and its runtime only for the libFuzzer targets)
     build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
     # libraries
-    libevent-dev libyaml-cpp-dev libssl-dev doctest-dev zlib1g-dev libcrypt-dev
+    libevent-dev libyaml-cpp-dev libssl-dev doctest-dev zlib1g-dev libcrypt-dev libpcre2-dev
     # test clients and tools (openssl: the TLS tests make their certificates with it; wrk:
     # load across a configuration reload; iproute2: test_limits reads backlogs, buffers and
     # keep-alive timers with ss)
     curl python3 lftp netcat-openbsd binutils procps openssl wrk iproute2
+    # promtool (test_http_status checks /metrics with `promtool check metrics`)
+    prometheus
     # mkpasswd (yescrypt hashes for the FTP login tests)
     whois
     # the Debian packages and their test (tests/package): debhelper builds them, scdoc the

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "plugin/descriptor_check.hpp"
+
 #include <cstdlib>
 #include <set>
 
@@ -84,8 +86,11 @@ void readPlugins(Validator& v, const ConfigNode& node, Config& c) {
         const ConfigNode* sub = load->at(i);
         if (key == nullptr || sub == nullptr) continue;  // a map always has both
         const std::string& name = *key;
-        if (!validName(name)) {
-            v.add(sub->error("a plugin name is 1-63 characters of a-z, 0-9, - and _"));
+        // The descriptor check's rule: a name it refuses can never be loaded.
+        if (!validPluginName(name)) {
+            v.add(sub->error(
+                "a plugin name is 1-63 characters of a-z, 0-9, - and _, the first a letter or "
+                "digit"));
             continue;
         }
         if (!sub->isNull() && !sub->isMap()) {

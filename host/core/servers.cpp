@@ -452,9 +452,22 @@ gorgon_status Servers::moveConnection(Connection& c, Generation& gen, uint64_t t
     if (target == nullptr || target->retiring) return GORGON_E_STALE;
     Server* from = c.server;
     if (from == target) return GORGON_OK;
-    if (from == nullptr || from->config.name != target->config.name ||
-        from->config.protocol != target->config.protocol ||
-        gen.server_states.count(target->id) == 0) {
+    // One status, several causes: the cause goes to the debug log (plugin.h's conventions).
+    const char* why = nullptr;
+    if (from == nullptr) {
+        why = "the connection belongs to no server";
+    } else if (from->config.name != target->config.name) {
+        why = "it is another server's configuration";
+    } else if (from->config.protocol != target->config.protocol) {
+        why = "it speaks another protocol";
+    } else if (gen.server_states.count(target->id) == 0) {
+        why = "this generation has not opened it";
+    }
+    if (why != nullptr) {
+        GLOG(Debug,
+             "plugin %s: conn_move_server: cannot move connection %llu to server %s (id %llu): %s",
+             gen.name().c_str(), static_cast<unsigned long long>(c.id), target->config.name.c_str(),
+             static_cast<unsigned long long>(to), why);
         return GORGON_E_INVAL;
     }
     c.server = target;

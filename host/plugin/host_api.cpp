@@ -218,12 +218,15 @@ gorgon_status apiConnPeek(gorgon_plugin* self, gorgon_conn_id id, size_t want, c
     return GORGON_OK;
 }
 
+// -1 means "absent" (since 1.0), and GORGON_E_INVAL is -1 too: a needle that cannot be searched
+// for is GORGON_E_UNSUPPORTED instead, so that a caller can tell its own bug from "not yet".
 int64_t apiConnFind(gorgon_plugin* self, gorgon_conn_id id, const char* needle, size_t nlen,
                     size_t limit) noexcept {
+    static_assert(GORGON_E_UNSUPPORTED != -1 && GORGON_E_STALE != -1 && GORGON_E_PERM != -1);
     gorgon_status s = GORGON_OK;
     Connection* c = owned(self, id, s);
     if (c == nullptr) return s;
-    if (needle == nullptr || nlen == 0) return GORGON_E_INVAL;
+    if (needle == nullptr || nlen == 0) return GORGON_E_UNSUPPORTED;
     evbuffer* in = c->input();
     evbuffer_ptr end{};
     size_t avail = evbuffer_get_length(in);
@@ -453,7 +456,7 @@ gorgon_status apiPluginList(gorgon_plugin* self, gorgon_plugin_list_fn fn, void*
 }
 
 template <class Op>
-gorgon_status manage(char* err, size_t cap, Op op) noexcept {
+gorgon_status manage(gorgon_plugin* self, const char* call, char* err, size_t cap, Op op) noexcept {
     try {
         auto r = op();
         if (!r) {
@@ -463,6 +466,7 @@ gorgon_status manage(char* err, size_t cap, Op op) noexcept {
         writeError(err, cap, "");
         return GORGON_OK;
     } catch (const std::exception& e) {
+        GLOG(Error, "plugin %s: %s: %s", gen(self).name().c_str(), call, e.what());
         writeError(err, cap, e.what());
         return GORGON_E_INTERNAL;
     }
@@ -470,7 +474,7 @@ gorgon_status manage(char* err, size_t cap, Op op) noexcept {
 
 gorgon_status apiPluginLoad(gorgon_plugin* self, const char* what, char* err, size_t cap) noexcept {
     if (what == nullptr) return GORGON_E_INVAL;
-    return manage(err, cap, [&]() -> Result<void> {
+    return manage(self, "plugin_load", err, cap, [&]() -> Result<void> {
         auto r = gen(self).host().plugins().load(what);
         if (!r) return fail(r.error());
         return {};
@@ -480,13 +484,14 @@ gorgon_status apiPluginLoad(gorgon_plugin* self, const char* what, char* err, si
 gorgon_status apiPluginUnload(gorgon_plugin* self, const char* name, char* err,
                               size_t cap) noexcept {
     if (name == nullptr) return GORGON_E_INVAL;
-    return manage(err, cap, [&] { return gen(self).host().plugins().unload(name); });
+    return manage(self, "plugin_unload", err, cap,
+                  [&] { return gen(self).host().plugins().unload(name); });
 }
 
 gorgon_status apiPluginReload(gorgon_plugin* self, const char* name, const char* path, char* err,
                               size_t cap) noexcept {
     if (name == nullptr) return GORGON_E_INVAL;
-    return manage(err, cap, [&]() -> Result<void> {
+    return manage(self, "plugin_reload", err, cap, [&]() -> Result<void> {
         auto r = gen(self).host().plugins().reload(name, path == nullptr ? "" : path);
         if (!r) return fail(r.error());
         return {};
@@ -632,94 +637,97 @@ const void* apiServiceCurrent(gorgon_plugin* self, const char* name) noexcept {
     }
 }
 
+// Designated, in declaration order: an entry out of place does not compile (C++20), and GCC's
+// -Wmissing-field-initializers (in -Wextra) refuses one left out. The unit test
+// "host table: every function slot is filled" catches a gap under any compiler.
 constexpr gorgon_host_api kApi = {
-    sizeof(gorgon_host_api),
-    GORGON_ABI_MAJOR,
-    GORGON_ABI_MINOR,
-    GORGON_HOST_VERSION,
-    &apiLog,
-    &apiLogEnabled,
-    &apiSetError,
-    &apiConfigType,
-    &apiConfigGet,
-    &apiConfigSize,
-    &apiConfigAt,
-    &apiConfigKeyAt,
-    &apiConfigString,
-    &apiConfigInt,
-    &apiConfigBool,
-    &apiConfigDuration,
-    &apiConfigSizeBytes,
-    &apiConfigError,
-    &apiConfigCheckKeys,
-    &apiProtocolRegister,
-    &apiConnSetCallbacks,
-    &apiConnInputLength,
-    &apiConnPeek,
-    &apiConnFind,
-    &apiConnConsume,
-    &apiConnRead,
-    &apiConnWrite,
-    &apiConnOutputLength,
-    &apiConnPause,
-    &apiConnSetTimeouts,
-    &apiConnClose,
-    &apiConnInfo,
-    &apiConnAdopt,
-    &apiTimerStart,
-    &apiTimerCancel,
-    &apiStatCounter,
-    &apiStatAdd,
-    &apiServicePublish,
-    &apiServiceAcquire,
-    &apiServiceRelease,
-    &apiBufferAppend,
-    &apiPluginList,
-    &apiPluginLoad,
-    &apiPluginUnload,
-    &apiPluginReload,
+    .struct_size = sizeof(gorgon_host_api),
+    .abi_major = GORGON_ABI_MAJOR,
+    .abi_minor = GORGON_ABI_MINOR,
+    .host_version = GORGON_HOST_VERSION,
+    .log = &apiLog,
+    .log_enabled = &apiLogEnabled,
+    .set_error = &apiSetError,
+    .config_type = &apiConfigType,
+    .config_get = &apiConfigGet,
+    .config_size = &apiConfigSize,
+    .config_at = &apiConfigAt,
+    .config_key_at = &apiConfigKeyAt,
+    .config_string = &apiConfigString,
+    .config_int = &apiConfigInt,
+    .config_bool = &apiConfigBool,
+    .config_duration_ms = &apiConfigDuration,
+    .config_size_bytes = &apiConfigSizeBytes,
+    .config_error = &apiConfigError,
+    .config_check_keys = &apiConfigCheckKeys,
+    .protocol_register = &apiProtocolRegister,
+    .conn_set_callbacks = &apiConnSetCallbacks,
+    .conn_input_length = &apiConnInputLength,
+    .conn_peek = &apiConnPeek,
+    .conn_find = &apiConnFind,
+    .conn_consume = &apiConnConsume,
+    .conn_read = &apiConnRead,
+    .conn_write = &apiConnWrite,
+    .conn_output_length = &apiConnOutputLength,
+    .conn_pause_reading = &apiConnPause,
+    .conn_set_timeouts = &apiConnSetTimeouts,
+    .conn_close = &apiConnClose,
+    .conn_info = &apiConnInfo,
+    .conn_adopt = &apiConnAdopt,
+    .timer_start = &apiTimerStart,
+    .timer_cancel = &apiTimerCancel,
+    .stat_counter = &apiStatCounter,
+    .stat_add = &apiStatAdd,
+    .service_publish = &apiServicePublish,
+    .service_acquire = &apiServiceAcquire,
+    .service_release = &apiServiceRelease,
+    .buffer_append = &apiBufferAppend,
+    .plugin_list = &apiPluginList,
+    .plugin_load = &apiPluginLoad,
+    .plugin_unload = &apiPluginUnload,
+    .plugin_reload = &apiPluginReload,
     // 1.1
-    &apiProducerMemory,
-    &apiProducerFile,
-    &apiProducerChunked,
-    &apiProducerGzip,
-    &apiProducerConcat,
-    &apiProducerCustom,
-    &apiProducerFree,
-    &apiProducerWake,
-    &apiSinkWrite,
-    &apiSinkWriteFile,
-    &apiConnSend,
-    &apiConnPending,
-    &apiNowMs,
-    &apiConfigWhere,
-    &apiServiceCurrent,
+    .producer_memory = &apiProducerMemory,
+    .producer_file = &apiProducerFile,
+    .producer_chunked = &apiProducerChunked,
+    .producer_gzip = &apiProducerGzip,
+    .producer_concat = &apiProducerConcat,
+    .producer_custom = &apiProducerCustom,
+    .producer_free = &apiProducerFree,
+    .producer_wake = &apiProducerWake,
+    .sink_write = &apiSinkWrite,
+    .sink_write_file = &apiSinkWriteFile,
+    .conn_send = &apiConnSend,
+    .conn_pending = &apiConnPending,
+    .now_ms = &apiNowMs,
+    .config_where = &apiConfigWhere,
+    .service_current = &apiServiceCurrent,
     // 1.2
-    &api::randomBytes,
-    &api::sha256,
-    &api::hmacSha256,
-    &api::memEqual,
-    &api::connRequestBegin,
-    &api::connRequestEnd,
-    &api::hostStatus,
-    &api::serverList,
-    &api::connList,
-    &api::statList,
-    &api::configText,
-    &api::configCheck,
-    &api::configReload,
-    &api::logSetLevel,
-    &api::shutdownRequest,
-    &api::listenOpen,
-    &api::listenClose,
-    &api::connConnect,
-    &api::connShutdownWrite,
-    &api::connStartTls,
+    .random_bytes = &api::randomBytes,
+    .sha256 = &api::sha256,
+    .hmac_sha256 = &api::hmacSha256,
+    .mem_equal = &api::memEqual,
+    .conn_request_begin = &api::connRequestBegin,
+    .conn_request_end = &api::connRequestEnd,
+    .host_status = &api::hostStatus,
+    .server_list = &api::serverList,
+    .conn_list = &api::connList,
+    .stat_list = &api::statList,
+    .config_text = &api::configText,
+    .config_check = &api::configCheck,
+    .config_reload = &api::configReload,
+    .log_set_level = &api::logSetLevel,
+    .shutdown_request = &api::shutdownRequest,
+    .listen_open = &api::listenOpen,
+    .listen_close = &api::listenClose,
+    .conn_connect = &api::connConnect,
+    .conn_shutdown_write = &api::connShutdownWrite,
+    .conn_start_tls = &api::connStartTls,
     // 1.3
-    &api::workSubmit,
-    &api::workCancel,
-    &api::connMoveServer,
-    &api::protocolGoodbye,
+    .work_submit = &api::workSubmit,
+    .work_cancel = &api::workCancel,
+    .conn_move_server = &api::connMoveServer,
+    .protocol_goodbye = &api::protocolGoodbye,
 };
 
 }  // namespace

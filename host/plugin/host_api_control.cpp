@@ -223,6 +223,7 @@ gorgon_status configReload(gorgon_plugin* self, gorgon_text_fn fn, void* user) n
         emitLines(fn, user, r.error());
         return GORGON_E_INVAL;
     } catch (const std::exception& e) {
+        GLOG(Error, "plugin %s: config_reload: %s", gen(self).name().c_str(), e.what());
         emitLines(fn, user, e.what());
         return GORGON_E_INTERNAL;
     }

@@ -39,6 +39,8 @@ bool WorkPool::startThreads() {
         wake_ev_.reset(event_new(loop_.base(), wake_fd_.get(), EV_READ | EV_PERSIST,
                                  &WorkPool::onReady, this));
         if (!wake_ev_ || event_add(wake_ev_.get(), nullptr) != 0) {
+            // work_submit returns GORGON_E_INTERNAL, which promises a logged detail.
+            GLOG(Error, "work pool: cannot watch its eventfd on the loop");
             wake_ev_.reset();
             wake_fd_.reset();
             return false;

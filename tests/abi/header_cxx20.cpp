@@ -142,3 +142,13 @@ bool headerCheckFsRoot(gorgon::Host host) {
            moved.remove("/b") == 0 && moved.rmdir("/d") == 0 &&
            moved.list("/", 10, nullptr, nullptr) == 0;
 }
+
+// Entity tags (http_etag.hpp).
+#include <gorgon/http_etag.hpp>
+
+bool headerCheckEtag();
+bool headerCheckEtag() {
+    char tag[gorgon::http::kEtagCapacity];
+    const std::size_t n = gorgon::http::formatEtag(1, 2, 3, false, tag);
+    return gorgon::http::etagListMatches("\"x\", W/\"y\"", std::string_view(tag, n), true);
+}

@@ -270,6 +270,18 @@ class DefaultConfig(unittest.TestCase):
                     data += chunk
             self.assertTrue(data.startswith(b"HTTP/1.1 200 OK\r\n"), data[:200])
             self.assertIn(b"Gorgon", data)
+            # The status page and the metrics (plugins/http-status), before the static files.
+            for path, needle in (("/status", b"<td>http-status</td>"),
+                                 ("/metrics", b"\ngorgon_requests_total "),
+                                 ("/healthz", b"\r\n\r\nok\n")):
+                with socket.create_connection(("127.0.0.1", addresses["web"]), timeout=5) as s:
+                    s.sendall(b"GET " + path.encode() +
+                              b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    data = b""
+                    while chunk := s.recv(65536):
+                        data += chunk
+                self.assertTrue(data.startswith(b"HTTP/1.1 200 OK\r\n"), data[:300])
+                self.assertIn(needle, data, path)
             with socket.create_connection(("127.0.0.1", addresses["chat"]), timeout=5) as s:
                 self.assertEqual(s.recv(100), b"nickname?: ")
             with socket.create_connection(("127.0.0.1", addresses["ftp"]), timeout=5) as s:

@@ -91,6 +91,9 @@ TEST_CASE("bad values are refused naming the key") {
     CHECK(errorOf("plugins: {load: [chat]}\n").find("plugins.load: expected a map") !=
           std::string::npos);
     CHECK(errorOf("plugins: {load: {Bad!: {}}}\n").find("a plugin name") != std::string::npos);
+    // The rule the host loads plugins by: the first character a letter or digit.
+    CHECK(errorOf("plugins: {load: {-x: {}}}\n").find("a plugin name") != std::string::npos);
+    CHECK(errorOf("plugins: {load: {_x: {}}}\n").find("a plugin name") != std::string::npos);
     CHECK(errorOf("servers: {}\n").find("servers: expected a list") != std::string::npos);
 }
 

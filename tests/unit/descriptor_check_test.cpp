@@ -1,8 +1,12 @@
 #include "plugin/descriptor_check.hpp"
 
+#include "monitor_text.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <string>
+#include <string_view>
 
 namespace {
 
@@ -115,4 +119,51 @@ TEST_CASE("names, strings and hooks") {
     d = valid();
     d.depends = many;
     CHECK(refusal(d).find("more than 64") != std::string::npos);
+}
+
+// The rule plugin.h, docs/sdk-guide.md and docs/monitor-protocol.md state: 1-63 characters of
+// a-z, 0-9, '-' and '_', the first a letter or digit. The monitor checks a NAME argument with
+// its own copy of the rule (it links no host code); both must accept exactly the same names, or
+// a plugin could load and then not be named to unload or reload it.
+TEST_CASE("plugin names: the host's rule, its edges, and the monitor's copy of it") {
+    const std::string max(63, 'a');
+    const std::string over(64, 'a');
+    struct Case {
+        std::string_view name;
+        bool valid;
+    };
+    const Case cases[] = {
+        {"a", true},
+        {"0", true},
+        {"http-static", true},
+        {"fs_os", true},
+        {"9lives", true},
+        {"a-", true},
+        {"a_", true},
+        {"a--b__c", true},
+        {max, true},
+        {"", false},
+        {over, false},
+        {"-a", false},
+        {"_a", false},
+        {"Chat", false},
+        {"chaT", false},
+        {"a b", false},
+        {"a.b", false},
+        {"a/b", false},
+        {"a:b", false},
+        {"caf\xc3\xa9", false},
+        {std::string_view("a\0b", 3), false},
+    };
+    for (const Case& c : cases) {
+        INFO("name \"" << std::string(c.name) << "\" (" << c.name.size() << " bytes)");
+        CHECK(gorgon::validPluginName(c.name) == c.valid);
+        CHECK(gorgon::monitor::isPluginName(c.name) == c.valid);
+    }
+    // And the descriptor check refuses what the rule refuses, naming the value.
+    auto d = valid();
+    d.name = "_private";
+    CHECK(refusal(d).find("name \"_private\" is not 1-63 characters") != std::string::npos);
+    d.name = "my_plugin";
+    CHECK(gorgon::checkDescriptor(&d).ok());
 }

@@ -13,6 +13,7 @@ namespace gorgon::ftp {
 namespace {
 
 constexpr const char* kKeys[] = {"banner",
+                                 "filesystem",
                                  "anonymous",
                                  "virtual_users",
                                  "real_users",
@@ -190,6 +191,13 @@ void parseTls(Host host, const Config& node, TlsPolicy& out) {
 
 }  // namespace
 
+bool isFilesystemKind(std::string_view kind) noexcept {
+    // A service name's tail: short, and nothing that could be read as another name.
+    return !kind.empty() && kind.size() <= 64 && std::all_of(kind.begin(), kind.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    });
+}
+
 FtpConfig parseFtpConfig(Host host, const Config& config) {
     FtpConfig out;
     if (!config.present()) config.fail("an FTP server needs settings: at least one kind of user");
@@ -202,7 +210,23 @@ FtpConfig parseFtpConfig(Host host, const Config& config) {
             banner.fail("expected one line of text (at most 200 characters)");
         }
     }
+    if (const Config fs = config["filesystem"]; fs.present()) {
+        out.filesystem = fs.string();
+        if (!isFilesystemKind(out.filesystem)) {
+            fs.fail(
+                "expected a filesystem provider's kind such as os or union (the service "
+                "filesystem:KIND)");
+        }
+    }
     if (const Config a = config["anonymous"]; a.present()) parseAnonymous(host, a, out.anonymous);
+    if (out.filesystem != "os" && !out.anonymous.upload_dir.empty()) {
+        // The upload directory is opened as a root of its own (so that nothing anonymous
+        // writes can leave it), by appending it to the root's path: only fs-os roots are paths.
+        config["anonymous"]["upload_dir"].fail(
+            "upload_dir needs `filesystem: os`: it is opened as a root of its own below the "
+            "anonymous root, which a " +
+            out.filesystem + " root cannot be extended to");
+    }
     if (const Config v = config["virtual_users"]; v.present()) {
         parseVirtual(host, v, out.virtual_users);
     }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gorgon::ftp {
@@ -46,6 +47,9 @@ struct TlsPolicy {
 
 struct FtpConfig {
     std::string banner = "Gorgon FTP server ready.";
+    // The kind of filesystem provider every root of this server is opened through (the service
+    // "filesystem:" + kind): "os" (fs-os), "union" (fs-union), or a third party's.
+    std::string filesystem = "os";
     AnonymousConfig anonymous;
     VirtualConfig virtual_users;
     RealConfig real_users;
@@ -79,5 +83,8 @@ struct FtpConfig {
 };
 
 [[nodiscard]] FtpConfig parseFtpConfig(Host host, const Config& config);
+
+// Whether `kind` may name a filesystem provider: lower-case letters, digits, '-', '_', '.'.
+[[nodiscard]] bool isFilesystemKind(std::string_view kind) noexcept;
 
 }  // namespace gorgon::ftp

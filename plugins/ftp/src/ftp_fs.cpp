@@ -10,8 +10,6 @@ namespace gorgon::ftp {
 
 namespace {
 
-constexpr const char* kFilesystem = "filesystem:os";
-
 // Every provider member this plugin calls, up to the last one (rmdir).
 constexpr std::size_t kFsNeeded =
     offsetof(gorgon_fs_provider, rmdir) + sizeof(gorgon_fs_provider::rmdir);
@@ -23,17 +21,20 @@ FsProvider::~FsProvider() {
     if (fs_ != nullptr) host_.api()->service_release(host_.self(), fs_);
 }
 
-std::shared_ptr<FsProvider> FsProvider::acquire(Host host) {
+std::shared_ptr<FsProvider> FsProvider::acquire(Host host, std::string_view kind) {
+    // "filesystem:os" is in the descriptor; any other kind is loaded from the plugin directory
+    // on demand by service_acquire, and kept loaded by this pin.
+    const std::string service = GORGON_FS_SERVICE_PREFIX + std::string(kind);
     const void* iface = nullptr;
-    if (host.api()->service_acquire(host.self(), kFilesystem, &iface) != GORGON_OK ||
+    if (host.api()->service_acquire(host.self(), service.c_str(), &iface) != GORGON_OK ||
         iface == nullptr) {
-        throw std::runtime_error(
-            "cannot acquire filesystem:os: is the fs-os plugin in the plugin directory?");
+        throw std::runtime_error("no plugin provides " + service +
+                                 " (is the plugin that does in the plugin directory?)");
     }
     auto provider =
         std::make_shared<FsProvider>(host, static_cast<const gorgon_fs_provider*>(iface));
     if (provider->get()->struct_size < kFsNeeded) {
-        throw std::runtime_error("the filesystem:os provider is too old for ftp");
+        throw std::runtime_error("the " + service + " provider is too old for ftp");
     }
     return provider;
 }

@@ -16,7 +16,8 @@
 
 namespace gorgon::ftp {
 
-// A pin on the "filesystem:os" provider (service_acquire), released when the last holder goes.
+// A pin on a filesystem provider ("filesystem:os", or the kind the server's `filesystem` names;
+// service_acquire), released when the last holder goes.
 class FsProvider {
   public:
     FsProvider(Host host, const gorgon_fs_provider* fs) noexcept : host_(host), fs_(fs) {}
@@ -27,8 +28,9 @@ class FsProvider {
     FsProvider& operator=(FsProvider&&) = delete;
     [[nodiscard]] const gorgon_fs_provider* get() const noexcept { return fs_; }
 
-    // Pins the newest provider; throws std::runtime_error if there is none, or it is too old.
-    static std::shared_ptr<FsProvider> acquire(Host host);
+    // Pins the newest provider of "filesystem:" + `kind`; throws std::runtime_error if there is
+    // none, or it is too old.
+    static std::shared_ptr<FsProvider> acquire(Host host, std::string_view kind);
 
   private:
     Host host_;

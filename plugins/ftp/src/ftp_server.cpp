@@ -71,7 +71,12 @@ FtpServer::FtpServer(FtpPlugin& owner, Host host, const gorgon_server_info& info
     s.config = parseFtpConfig(host, config);
     const FtpConfig& c = s.config;
     limiter_ = LoginLimiter(c.lockout_failures, c.lockout_window_ms, c.lockout_ms);
-    s.provider = FsProvider::acquire(host);
+    try {
+        s.provider = FsProvider::acquire(host, c.filesystem);
+    } catch (const std::runtime_error& e) {
+        if (config["filesystem"].present()) config["filesystem"].fail(e.what());
+        config.fail(e.what());
+    }
 
     if (c.real_users.enabled && !canSwitchPersona()) {
         config["real_users"].fail(
@@ -177,6 +182,8 @@ void FtpServer::goodbye() {
 
 void FtpServer::sweepUploads() {
     const FtpConfig& c = shared_->config;
+    // The sweep walks the roots as directories of this machine: only fs-os roots are.
+    if (c.filesystem != "os") return;
     std::vector<std::string> roots;
     if (c.anonymous.enabled && !c.anonymous.upload_dir.empty()) {
         roots.push_back(c.anonymous.root + c.anonymous.upload_dir);

@@ -6,18 +6,6 @@ namespace gorgon::httpstatic {
 
 namespace {
 
-char* putHex(char* out, std::uint64_t v) noexcept {
-    constexpr char kHex[] = "0123456789abcdef";
-    char tmp[16];
-    std::size_t n = 0;
-    do {
-        tmp[n++] = kHex[v & 0xf];
-        v >>= 4;
-    } while (v != 0);
-    while (n != 0) *out++ = tmp[--n];
-    return out;
-}
-
 bool isOws(char c) noexcept {
     return c == ' ' || c == '\t';
 }
@@ -43,59 +31,7 @@ Tag split(std::string_view etag) noexcept {
     return t;
 }
 
-// Entity-tag characters (etagc): visible ASCII except DQUOTE, and obs-text.
-bool isEtagc(char c) noexcept {
-    auto u = static_cast<unsigned char>(c);
-    return u == 0x21 || (u >= 0x23 && u != 0x7f);
-}
-
 }  // namespace
-
-std::size_t formatEtag(std::uint64_t size, std::int64_t mtime_ns, std::uint64_t inode, bool weak,
-                       char* out) noexcept {
-    char* p = out;
-    if (weak) {
-        *p++ = 'W';
-        *p++ = '/';
-    }
-    *p++ = '"';
-    p = putHex(p, static_cast<std::uint64_t>(mtime_ns));
-    *p++ = '-';
-    p = putHex(p, size);
-    *p++ = '-';
-    p = putHex(p, inode);
-    *p++ = '"';
-    return static_cast<std::size_t>(p - out);
-}
-
-bool etagListMatches(std::string_view list, std::string_view etag, bool strong) noexcept {
-    list = trim(list);
-    if (list == "*") return true;
-    const Tag ours = split(etag);
-    if (strong && ours.weak) return false;
-    std::size_t i = 0;
-    while (i < list.size()) {
-        // Empty list elements and the whitespace around commas are allowed (RFC 9110 §5.6.1).
-        if (list[i] == ',' || isOws(list[i])) {
-            ++i;
-            continue;
-        }
-        bool weak = false;
-        if (list.compare(i, 2, "W/") == 0) {
-            weak = true;
-            i += 2;
-        }
-        if (i >= list.size() || list[i] != '"') return false;
-        std::size_t close = i + 1;
-        while (close < list.size() && isEtagc(list[close])) ++close;
-        if (close >= list.size() || list[close] != '"') return false;
-        const std::string_view opaque = list.substr(i, close + 1 - i);
-        i = close + 1;
-        if (i < list.size() && list[i] != ',' && !isOws(list[i])) return false;
-        if (opaque == ours.opaque && !(strong && weak)) return true;
-    }
-    return false;
-}
 
 Precondition evaluatePreconditions(const Conditionals& c, const Validators& v) noexcept {
     // Step 1-2: If-Match, else If-Unmodified-Since; failure is 412.

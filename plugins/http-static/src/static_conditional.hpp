@@ -3,26 +3,19 @@
 // If-Modified-Since and If-Range are evaluated.
 #pragma once
 
+#include <gorgon/http_etag.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 namespace gorgon::httpstatic {
 
-// Room for W/"<16 hex>-<16 hex>-<16 hex>".
-inline constexpr std::size_t kEtagCapacity = 64;
-
-// Writes a quoted entity tag derived from the file's modification time (ns), size and inode:
-// any change to the file changes one of them. `weak` prefixes W/ (for on-the-fly gzip, whose
-// bytes are not promised to be identical from one response to the next). Returns the length.
-std::size_t formatEtag(std::uint64_t size, std::int64_t mtime_ns, std::uint64_t inode, bool weak,
-                       char* out) noexcept;
-
-// Whether the field value `list` (a comma-separated list of entity tags, or "*") holds a tag
-// that matches `etag`. Strong comparison: both must be strong and identical. Weak comparison:
-// the opaque tags are identical. A malformed list matches nothing after the malformation.
-[[nodiscard]] bool etagListMatches(std::string_view list, std::string_view etag,
-                                   bool strong) noexcept;
+// The ETag format and entity-tag matching live in the SDK (gorgon/http_etag.hpp): http-put
+// compares If-Match against the same tags.
+using gorgon::http::etagListMatches;
+using gorgon::http::formatEtag;
+using gorgon::http::kEtagCapacity;
 
 // The request's conditional fields; an empty view means the field is absent.
 struct Conditionals {

@@ -14,7 +14,7 @@ constexpr std::string_view kKeys[] = {
     "root",          "prefix",     "index",           "listing",
     "gzip",          "gzip_level", "gzip_min_length", "gzip_types",
     "precompressed", "mime_types", "default_type",    "max_listing_entries",
-    "cache_control",
+    "cache_control", "filesystem",
 };
 
 std::string knownKeys() {
@@ -113,6 +113,13 @@ RouteConfig parseSettings(const Config& config, RouteConfig& out, ConfigUse use)
 
 }  // namespace
 
+bool isFilesystemKind(std::string_view kind) noexcept {
+    // A service name's tail: short, and nothing that could be read as another name.
+    return !kind.empty() && kind.size() <= 64 && std::ranges::all_of(kind, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    });
+}
+
 RouteConfig parseRouteConfig(const Config& config, ConfigUse use) {
     RouteConfig out;
     if (use == ConfigUse::serve && !config.present()) return out;  // the defaults
@@ -140,6 +147,16 @@ RouteConfig parseRouteConfig(const Config& config, ConfigUse use) {
     out.root_node = root.node();
     if (out.root.empty() || out.root.find('\0') != std::string::npos) {
         root.fail("expected a directory path");
+    }
+
+    if (const Config fs = config["filesystem"]; fs.present()) {
+        out.filesystem = fs.string();
+        out.filesystem_node = fs.node();
+        if (!isFilesystemKind(out.filesystem)) {
+            fs.fail(
+                "expected a filesystem provider's kind such as os or union (the service "
+                "filesystem:KIND)");
+        }
     }
 
     if (const Config prefix = config["prefix"]; prefix.present()) {

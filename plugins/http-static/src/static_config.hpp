@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gorgon::httpstatic {
@@ -15,6 +16,9 @@ namespace gorgon::httpstatic {
 struct RouteConfig {
     std::string root;
     const gorgon_config* root_node = nullptr;  // to locate open_root's complaint
+    // The provider's kind: the root is opened through the service "filesystem:" + kind.
+    std::string filesystem = "os";
+    const gorgon_config* filesystem_node = nullptr;  // null: the default
     std::string prefix = "/";
     std::vector<std::string> index = {"index.html"};
     bool listing = false;
@@ -37,5 +41,8 @@ struct RouteConfig {
 enum class ConfigUse { route, serve };
 
 [[nodiscard]] RouteConfig parseRouteConfig(const Config& config, ConfigUse use = ConfigUse::route);
+
+// Whether `kind` may name a filesystem provider: lower-case letters, digits, '-', '_', '.'.
+[[nodiscard]] bool isFilesystemKind(std::string_view kind) noexcept;
 
 }  // namespace gorgon::httpstatic

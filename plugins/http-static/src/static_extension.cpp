@@ -12,6 +12,7 @@
 #include <exception>
 #include <memory>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -80,7 +81,14 @@ gorgon_status routeOpen(void* ctx, const gorgon_http_api* http, const gorgon_con
     try {
         RouteConfig config = parseRouteConfig(Config(api, node));
         MimeTable mime = loadMime(config);
-        FsLease lease = plugin->leaseFs();
+        FsLease lease;
+        try {
+            lease = plugin->leaseFs(config.filesystem);
+        } catch (const std::runtime_error& e) {
+            // Located at `filesystem:` (or at the route's map when the default was taken).
+            throw ConfigError(config.filesystem_node != nullptr ? config.filesystem_node : node,
+                              e.what());
+        }
         const gorgon_fs_provider* fs = lease.get();
         char fs_err[512] = {};
         RootGuard root(fs);

@@ -8,7 +8,7 @@ namespace gorgon::httpstatic {
 
 namespace {
 
-constexpr const char* kFilesystem = "filesystem:os";
+constexpr const char* kFilesystem = "filesystem:os";  // the default, in the descriptor
 constexpr const char* kService = "http-extension:static";
 
 // Every provider member this plugin calls, up to the last one (list).
@@ -33,16 +33,16 @@ Host checked(Host host, const Config& config) {
 
 }  // namespace
 
-FsLease FsLease::acquire(Host host) {
+FsLease FsLease::acquire(Host host, const std::string& service) {
     const void* iface = nullptr;
-    if (host.api()->service_acquire(host.self(), kFilesystem, &iface) != GORGON_OK ||
+    if (host.api()->service_acquire(host.self(), service.c_str(), &iface) != GORGON_OK ||
         iface == nullptr) {
-        throw std::runtime_error(
-            "cannot acquire filesystem:os: is the fs-os plugin in the plugin directory?");
+        throw std::runtime_error("no plugin provides " + service +
+                                 " (is the plugin that does in the plugin directory?)");
     }
     FsLease lease(host, static_cast<const gorgon_fs_provider*>(iface));
     if (lease.fs_->struct_size < kFsNeeded) {
-        throw std::runtime_error("the filesystem:os provider is too old for http-static");
+        throw std::runtime_error("the " + service + " provider is too old for http-static");
     }
     return lease;
 }
@@ -54,7 +54,9 @@ void FsLease::reset() noexcept {
 }
 
 StaticPlugin::StaticPlugin(Host host, const Config& config)
-    : host_(checked(host, config)), fs_(FsLease::acquire(host_)), extension_(makeExtension(this)) {
+    : host_(checked(host, config)),
+      fs_(FsLease::acquire(host_, kFilesystem)),
+      extension_(makeExtension(this)) {
     if (host_.api()->service_publish(host_.self(), kService, &extension_) != GORGON_OK) {
         throw std::runtime_error("cannot publish http-extension:static");
     }
@@ -65,10 +67,15 @@ StaticPlugin::StaticPlugin(Host host, const Config& config)
     }
 }
 
-FsLease StaticPlugin::leaseFs() {
-    const void* current = host_.api()->service_current(host_.self(), kFilesystem);
-    if (current != nullptr && current != fs_.get()) fs_ = FsLease::acquire(host_);
-    return FsLease::acquire(host_);
+FsLease StaticPlugin::leaseFs(std::string_view kind) {
+    const std::string service = GORGON_FS_SERVICE_PREFIX + std::string(kind);
+    if (service == kFilesystem) {
+        const void* current = host_.api()->service_current(host_.self(), kFilesystem);
+        if (current != nullptr && current != fs_.get()) fs_ = FsLease::acquire(host_, service);
+    }
+    // Any other kind is not in the descriptor: service_acquire loads its provider from the
+    // plugin directory on demand, and this lease keeps it loaded while the route is open.
+    return FsLease::acquire(host_, service);
 }
 
 StaticPlugin::~StaticPlugin() {

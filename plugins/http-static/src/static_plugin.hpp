@@ -1,5 +1,7 @@
-// The http-static plugin object: holds the "filesystem:os" provider it acquired, publishes the
-// "http-extension:static" extension, and counts the routes the http plugin has open on it.
+// The http-static plugin object: holds the "filesystem:os" provider it acquired (the default
+// kind, named in its descriptor), publishes the "http-extension:static" extension, and counts the
+// routes the http plugin has open on it. A route that names another kind (`filesystem: union`)
+// acquires "filesystem:union" for itself when it is opened.
 #pragma once
 
 #include <gorgon/fs.h>
@@ -8,17 +10,20 @@
 #include <gorgon/plugin.hpp>
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace gorgon::httpstatic {
 
-// One pin on a "filesystem:os" provider (service_acquire), released when this goes. The
-// provider's code stays mapped while any lease on it lives.
+// One pin on a filesystem provider ("filesystem:KIND", service_acquire), released when this
+// goes. The provider's code stays mapped while any lease on it lives.
 class FsLease {
   public:
     FsLease() = default;
-    // Pins the newest provider; throws std::runtime_error if there is none, or it is too old.
-    static FsLease acquire(Host host);
+    // Pins the newest provider of `service`; throws std::runtime_error if there is none, or it
+    // is too old.
+    static FsLease acquire(Host host, const std::string& service);
     FsLease(FsLease&& o) noexcept : host_(o.host_), fs_(std::exchange(o.fs_, nullptr)) {}
     FsLease& operator=(FsLease&& o) noexcept {
         if (this != &o) {
@@ -51,10 +56,11 @@ class StaticPlugin {
     StaticPlugin& operator=(StaticPlugin&&) = delete;
 
     [[nodiscard]] Host host() const noexcept { return host_; }
-    // A pin on the newest filesystem provider for one route. After fs-os is reloaded, routes
-    // opened from then on use its new generation, and the plugin's own pin moves to it, so the
-    // old generation is unloaded once the routes opened on it are closed.
-    [[nodiscard]] FsLease leaseFs();
+    // A pin on the newest provider of `kind` ("os", "union", ...) for one route. After the
+    // provider is reloaded, routes opened from then on use its new generation (and, for fs-os,
+    // the plugin's own pin moves to it), so the old generation is unloaded once the routes
+    // opened on it are closed.
+    [[nodiscard]] FsLease leaseFs(std::string_view kind);
     void routeOpened() noexcept { ++routes_; }
     void routeClosed() noexcept { --routes_; }
 

@@ -794,6 +794,14 @@ std::int64_t Connection::bodyRead(Request& r, void* buf, std::size_t cap, int* f
         if (n < 0) return n;
     }
     if (paused_ && conn().inputLength() < inputHighWater(*cfg_) / 2) pauseReading(false);
+    // A reader that takes bounded pieces (a full buffer each time) and stops while more is
+    // already here must hear about the rest: no new bytes may arrive to say so (reading may be
+    // paused, or the client has sent everything and waits). Told again from the loop; a reader
+    // that found nothing more gets 0 and is not told again.
+    if (r.notify_fn != nullptr && !r.body_done && n > 0 && static_cast<std::size_t>(n) == cap &&
+        conn().inputLength() != 0) {
+        scheduleNotify();
+    }
     if (finished != nullptr) *finished = r.body_done ? 1 : 0;
     return n;
 }

@@ -190,9 +190,10 @@ constexpr gorgon_http_api kApi = {
 gorgon_status rewriteTarget(Request& r, std::string_view target) {
     if (target.empty() || target.front() != '/') return GORGON_E_INVAL;
     if (target.size() > kMaxRewrittenTarget) return GORGON_E_TOOBIG;
+    // The bytes a request line may carry in its target, no more: a '#' (a fragment is never
+    // sent) would otherwise become part of the path the next routes see.
     for (const char c : target) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f) return GORGON_E_INVAL;
+        if (!isTargetByte(c)) return GORGON_E_INVAL;
     }
     const std::size_t q = target.find('?');
     const std::string_view raw_path = target.substr(0, q);

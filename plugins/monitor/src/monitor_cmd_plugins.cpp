@@ -83,7 +83,7 @@ Reply cmdLoad(const Request& r) {
     const std::string& what = r.args[0];
     if (!isPluginName(what) && !isPath(what)) {
         return failure(kBadRequest,
-                       "expected a plugin name (a-z, 0-9 and -) or a path containing /, not " +
+                       "expected a plugin name (a-z, 0-9, - and _) or a path containing /, not " +
                            quoteForLog(what, 64),
                        r.json);
     }

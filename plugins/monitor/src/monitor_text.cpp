@@ -85,10 +85,12 @@ std::string formatTime(std::int64_t ms) {
 }
 
 bool isPluginName(std::string_view name) noexcept {
-    if (name.empty() || name.size() > 63 || name.front() == '-') return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    });
+    // The host's rule (validPluginName, host/plugin/descriptor_check.cpp), so that every plugin
+    // that loads can be named: [a-z0-9][a-z0-9_-]{0,62}.
+    auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    if (name.empty() || name.size() > 63 || !alnum(name.front())) return false;
+    return std::all_of(name.begin(), name.end(),
+                       [&](char c) { return alnum(c) || c == '-' || c == '_'; });
 }
 
 namespace {

@@ -30,7 +30,7 @@ namespace gorgon::monitor {
 // Milliseconds since the epoch as "2026-11-25T01:30:00Z"; "-" for 0 or less.
 [[nodiscard]] std::string formatTime(std::int64_t ms);
 
-// The plugin-name rule of the ABI: [a-z0-9][a-z0-9-]*, at most 63 characters.
+// The plugin-name rule of the ABI (plugin.h): [a-z0-9][a-z0-9_-]*, at most 63 characters.
 [[nodiscard]] bool isPluginName(std::string_view name) noexcept;
 
 // Log levels by name: error, warn, info, debug (the numbering of gorgon_log_level).

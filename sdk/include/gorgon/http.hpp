@@ -11,6 +11,9 @@
 //   };
 //   GORGON_HTTP_EXTENSION(Hello, "http-hello", "hello", "1.0.0", "Says hello")
 //
+// The constructor refuses unknown keys with config.allowKeys(host, keys): the error names the
+// key, located at it, and reaches the operator through the http plugin.
+//
 // The macro defines the plugin "http-hello", which provides and publishes
 // "http-extension:hello"; a route names it with `extension: hello`. Every call from the http
 // plugin goes through a noexcept trampoline: an exception thrown by the class becomes a located

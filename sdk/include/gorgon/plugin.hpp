@@ -206,11 +206,31 @@ class Config {
         }
         return v;
     }
-    // Throws ConfigError if this map holds a key not in `allowed` (NULL-terminated).
+    // Throws ConfigError if this map holds a key not in `allowed` (NULL-terminated). The host
+    // keeps a located message for every such key (shown when a plugin hook fails); the exception
+    // carries the first one as well, located at that key, for a caller whose error goes
+    // elsewhere: an HTTP route's route_open answers through the http plugin's error buffer.
     void allowKeys(Host host, const char* const* allowed) const {
-        if (node_ && api_->config_check_keys(host.self(), node_, allowed) != GORGON_OK) {
-            throw ConfigError(nullptr, "unknown configuration keys", /*reported=*/true);
+        if (!node_ || api_->config_check_keys(host.self(), node_, allowed) == GORGON_OK) return;
+        if (type() != GORGON_CONFIG_MAP) fail("expected a map");
+        std::string known;
+        for (size_t k = 0; allowed != nullptr && allowed[k] != nullptr; ++k) {
+            known += (known.empty() ? "" : ", ") + std::string(allowed[k]);
         }
+        for (size_t i = 0; i < size(); ++i) {
+            const std::string key(keyAt(i));
+            bool listed = false;
+            for (size_t k = 0; allowed != nullptr && allowed[k] != nullptr && !listed; ++k) {
+                listed = key == allowed[k];
+            }
+            if (listed) continue;
+            throw ConfigError((*this)[key.c_str()].node(),
+                              "unknown key \"" + key + "\"" +
+                                  (known.empty() ? " (no keys are allowed here)"
+                                                 : " (known keys: " + known + ")"),
+                              /*reported=*/true);
+        }
+        throw ConfigError(nullptr, "unknown configuration keys", /*reported=*/true);
     }
     [[noreturn]] void fail(const std::string& message) const { throw ConfigError(node_, message); }
 
@@ -239,6 +259,8 @@ class Conn {
         if (host_.api()->conn_peek(host_.self(), id_, want, &p, &n) != GORGON_OK) return {};
         return {p, n};
     }
+    // Offset of `needle` in the first `limit` input bytes; -1 when it is not there (yet); another
+    // negative status for a stale connection or an empty needle (conn_find). Test `< 0`.
     [[nodiscard]] int64_t find(std::string_view needle, size_t limit) const noexcept {
         return host_.api()->conn_find(host_.self(), id_, needle.data(), needle.size(), limit);
     }
