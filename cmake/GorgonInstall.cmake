@@ -20,7 +20,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/configu
         ${PROJECT_SOURCE_DIR}/docs/monitor-protocol.md ${PROJECT_SOURCE_DIR}/docs/sdk-guide.md
         ${PROJECT_SOURCE_DIR}/sdk/ABI_CHANGES.md
     DESTINATION ${CMAKE_INSTALL_DOCDIR})
-foreach(plugin chat fs-os fs-union ftp http http-auth http-put http-redirect http-static http-status monitor)
+foreach(plugin chat fs-os fs-union ftp http http-auth http-put http-redirect http-static http-status http-userdir monitor)
     install(FILES ${PROJECT_SOURCE_DIR}/plugins/${plugin}/README.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/plugins RENAME ${plugin}.md)
 endforeach()

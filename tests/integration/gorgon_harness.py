@@ -8,6 +8,7 @@ import grp
 import os
 import pwd
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -59,6 +60,37 @@ def unprivileged_account():
         return None
     group = grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name
     return "nobody", group
+
+
+IS_ROOT = os.geteuid() == 0
+
+
+def have_user_tools():
+    """Whether real Unix users can be made here: root, with useradd and userdel."""
+    return IS_ROOT and all(shutil.which(t) for t in ("useradd", "userdel"))
+
+
+def add_user(name, home=None, system=False, shell="/bin/sh"):
+    """Creates the real Unix user `name` (root only) and returns its pwd entry. With `home` the
+    home directory is that path, which the caller makes (no skeleton is copied); without it
+    useradd makes /home/NAME. A leftover of an earlier run of the same name is removed first.
+    Undo it with remove_user, in a cleanup that runs even when the test fails."""
+    remove_user(name)
+    cmd = ["useradd", "-s", shell]
+    if home is not None:
+        cmd += ["-M", "-d", home]
+    else:
+        cmd += ["-m"]
+    if system:
+        cmd.append("-r")
+    subprocess.run(cmd + [name], check=True, capture_output=True, timeout=30)
+    return pwd.getpwnam(name)
+
+
+def remove_user(name, remove_home=False):
+    """Removes the user `name` if it exists (with its home directory if asked)."""
+    cmd = ["userdel"] + (["-r"] if remove_home else []) + [name]
+    subprocess.run(cmd, capture_output=True, timeout=30)
 
 
 class Gorgon:

@@ -6,20 +6,20 @@ root (to make the user, and because real_users does); skipped otherwise, with th
 import ftplib
 import io
 import os
-import pwd
 import shutil
 import subprocess
 import time
 import unittest
 
-from test_ftp import IS_ROOT, TIMEOUT, FtpServerCase
+from gorgon_harness import IS_ROOT, add_user, have_user_tools, remove_user
+from test_ftp import TIMEOUT, FtpServerCase
 
 USER = f"gorgonftp{os.getpid() % 100000}"
 PASSWORD = "Real-User-Pw-123"
 
 
 def have_tools():
-    return all(shutil.which(t) for t in ("useradd", "userdel", "chpasswd"))
+    return have_user_tools() and shutil.which("chpasswd") is not None
 
 
 @unittest.skipUnless(IS_ROOT, "real users need root: run as root (CI does) to test them")
@@ -27,14 +27,11 @@ def have_tools():
 class RealUsers(FtpServerCase):
     @classmethod
     def settings(cls, base, root):
-        subprocess.run(["userdel", "-r", USER], capture_output=True, timeout=30)
-        subprocess.run(["useradd", "-m", "-s", "/bin/sh", USER], check=True, capture_output=True,
-                       timeout=30)
+        remove_user(USER, remove_home=True)
+        entry = add_user(USER)
         subprocess.run(["chpasswd"], input=f"{USER}:{PASSWORD}\n".encode(), check=True,
                        capture_output=True, timeout=30)
-        cls.home = pwd.getpwnam(USER).pw_dir
-        cls.uid = pwd.getpwnam(USER).pw_uid
-        cls.gid = pwd.getpwnam(USER).pw_gid
+        cls.home, cls.uid, cls.gid = entry.pw_dir, entry.pw_uid, entry.pw_gid
         # Inside the user's home, but only root may read it.
         with open(os.path.join(cls.home, "root-only.txt"), "w") as f:
             f.write("for root's eyes\n")
@@ -49,7 +46,7 @@ class RealUsers(FtpServerCase):
         try:
             super().tearDownClass()
         finally:
-            subprocess.run(["userdel", "-r", USER], capture_output=True, timeout=30)
+            remove_user(USER, remove_home=True)
 
     def test_login_and_persona(self):
         f = ftplib.FTP()

@@ -58,54 +58,15 @@ void checkTypePattern(const Config& node, const std::string& pattern) {
     }
 }
 
-}  // namespace
-
-bool isFilesystemKind(std::string_view kind) noexcept {
-    // A service name's tail: short, and nothing that could be read as another name.
-    return !kind.empty() && kind.size() <= 64 && std::ranges::all_of(kind, [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-    });
-}
-
-RouteConfig parseRouteConfig(const Config& config) {
-    RouteConfig out;
-    if (config.type() != GORGON_CONFIG_MAP) {
-        config.fail("expected a map with at least `root`");
-    }
-    // Every key is checked here rather than with config_check_keys: this runs inside the http
-    // plugin's server_open, and the message must travel back through route_open's `err`.
-    for (std::size_t i = 0; i < config.size(); ++i) {
-        std::string_view key = config.keyAt(i);
-        bool known = false;
-        for (std::string_view k : kKeys) known = known || k == key;
-        if (!known) {
-            config.at(i).fail("unknown key `" + std::string(key) + "` (known: " + knownKeys() +
-                              ")");
+// The keys that say how to serve, shared by a route and by "http-static:serve"'s options. A
+// caller of the service chooses the root itself: root, prefix and filesystem are refused.
+RouteConfig parseSettings(const Config& config, RouteConfig& out, ConfigUse use) {
+    for (const char* own : {"root", "prefix", "filesystem"}) {
+        if (use == ConfigUse::serve && config[own].present()) {
+            config[own].fail(std::string("`") + own +
+                             "` is not a setting here: the extension chooses the root itself");
         }
     }
-
-    const Config root = config["root"];
-    if (!root.present()) config.fail("`root` is required: the directory to serve");
-    out.root = root.string();
-    out.root_node = root.node();
-    if (out.root.empty() || out.root.find('\0') != std::string::npos) {
-        root.fail("expected a directory path");
-    }
-
-    if (const Config fs = config["filesystem"]; fs.present()) {
-        out.filesystem = fs.string();
-        out.filesystem_node = fs.node();
-        if (!isFilesystemKind(out.filesystem)) {
-            fs.fail(
-                "expected a filesystem provider's kind such as os or union (the service "
-                "filesystem:KIND)");
-        }
-    }
-
-    if (const Config prefix = config["prefix"]; prefix.present()) {
-        if (auto why = normalizePrefix(prefix.string(), out.prefix)) prefix.fail(*why);
-    }
-
     if (const Config index = config["index"]; index.present()) {
         out.index = stringList(index, "file names");
         for (std::size_t i = 0; i < out.index.size(); ++i)
@@ -148,6 +109,61 @@ RouteConfig parseRouteConfig(const Config& config) {
         }
     }
     return out;
+}
+
+}  // namespace
+
+bool isFilesystemKind(std::string_view kind) noexcept {
+    // A service name's tail: short, and nothing that could be read as another name.
+    return !kind.empty() && kind.size() <= 64 && std::ranges::all_of(kind, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    });
+}
+
+RouteConfig parseRouteConfig(const Config& config, ConfigUse use) {
+    RouteConfig out;
+    if (use == ConfigUse::serve && !config.present()) return out;  // the defaults
+    if (config.type() != GORGON_CONFIG_MAP) {
+        config.fail(use == ConfigUse::route ? "expected a map with at least `root`"
+                                            : "expected a map of http-static's settings");
+    }
+    // Every key is checked here rather than with config_check_keys: this runs inside the http
+    // plugin's server_open, and the message must travel back through route_open's `err`.
+    for (std::size_t i = 0; i < config.size(); ++i) {
+        std::string_view key = config.keyAt(i);
+        bool known = false;
+        for (std::string_view k : kKeys) known = known || k == key;
+        if (!known) {
+            config.at(i).fail("unknown key `" + std::string(key) + "` (known: " + knownKeys() +
+                              ")");
+        }
+    }
+
+    if (use == ConfigUse::serve) return parseSettings(config, out, use);
+
+    const Config root = config["root"];
+    if (!root.present()) config.fail("`root` is required: the directory to serve");
+    out.root = root.string();
+    out.root_node = root.node();
+    if (out.root.empty() || out.root.find('\0') != std::string::npos) {
+        root.fail("expected a directory path");
+    }
+
+    if (const Config fs = config["filesystem"]; fs.present()) {
+        out.filesystem = fs.string();
+        out.filesystem_node = fs.node();
+        if (!isFilesystemKind(out.filesystem)) {
+            fs.fail(
+                "expected a filesystem provider's kind such as os or union (the service "
+                "filesystem:KIND)");
+        }
+    }
+
+    if (const Config prefix = config["prefix"]; prefix.present()) {
+        if (auto why = normalizePrefix(prefix.string(), out.prefix)) prefix.fail(*why);
+    }
+
+    return parseSettings(config, out, use);
 }
 
 }  // namespace gorgon::httpstatic

@@ -36,7 +36,11 @@ struct RouteConfig {
     std::string cache_control;  // empty: no Cache-Control
 };
 
-[[nodiscard]] RouteConfig parseRouteConfig(const Config& config);
+// What the map configures: a route (`root` required), or the options of "http-static:serve"
+// (root, prefix and filesystem refused; a missing map gives the defaults).
+enum class ConfigUse { route, serve };
+
+[[nodiscard]] RouteConfig parseRouteConfig(const Config& config, ConfigUse use = ConfigUse::route);
 
 // Whether `kind` may name a filesystem provider: lower-case letters, digits, '-', '_', '.'.
 [[nodiscard]] bool isFilesystemKind(std::string_view kind) noexcept;

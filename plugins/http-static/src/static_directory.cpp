@@ -50,7 +50,7 @@ gorgon_status Route::serveDirectory(const Request& r) {
         if (!p.append(name)) continue;
         int fd = -1;
         gorgon_status s =
-            fs_->open(root_, p.view().data(), p.view().size(), GORGON_FS_READ, 0, &fd);
+            r.fs->open(r.root, p.view().data(), p.view().size(), GORGON_FS_READ, 0, &fd);
         if (s == GORGON_OK) return serveFile(r, UniqueFd(fd), p.view(), name);
         // Missing, or not a regular file (a directory called index.html): try the next one.
         if (s == GORGON_E_NOTFOUND || s == GORGON_E_INVAL) continue;
@@ -59,7 +59,7 @@ gorgon_status Route::serveDirectory(const Request& r) {
 
     gorgon_fs_stat st{};
     st.struct_size = sizeof st;
-    if (gorgon_status s = fs_->stat(root_, r.rel.data(), r.rel.size(), 0, &st); s != GORGON_OK) {
+    if (gorgon_status s = r.fs->stat(r.root, r.rel.data(), r.rel.size(), 0, &st); s != GORGON_OK) {
         return respondFsError(r, s);
     }
     if (st.type != GORGON_FS_DIRECTORY) return respondError(r, 404);
@@ -78,7 +78,7 @@ gorgon_status Route::serveListing(const Request& r) {
     Collected c;
     c.entries.reserve(64);
     gorgon_status s =
-        fs_->list(root_, r.rel.data(), r.rel.size(), config_.max_listing_entries, &collect, &c);
+        r.fs->list(r.root, r.rel.data(), r.rel.size(), config_.max_listing_entries, &collect, &c);
     if (c.failed) return GORGON_E_NOMEM;
     const bool truncated = s == GORGON_E_TOOBIG;
     if (s != GORGON_OK && !truncated) return respondFsError(r, s);
@@ -92,7 +92,7 @@ gorgon_status Route::serveListing(const Request& r) {
         target += e.name;
         gorgon_fs_stat st{};
         st.struct_size = sizeof st;
-        if (fs_->stat(root_, target.data(), target.size(), 0, &st) != GORGON_OK ||
+        if (r.fs->stat(r.root, target.data(), target.size(), 0, &st) != GORGON_OK ||
             (st.type != GORGON_FS_FILE && st.type != GORGON_FS_DIRECTORY)) {
             drop[i] = true;
             continue;

@@ -1,9 +1,12 @@
-// The C face of the extension: gorgon_http_extension's hooks, each a noexcept trampoline into a
-// Route, so that no exception reaches the http plugin.
+// The C faces of the plugin: gorgon_http_extension's hooks, and "http-static:serve"'s calls
+// (gorgon/http_static.h), each a noexcept trampoline into a Route, so that no exception reaches
+// the caller.
 #include "static_config.hpp"
 #include "static_mime.hpp"
 #include "static_plugin.hpp"
 #include "static_route.hpp"
+
+#include <gorgon/http_static.h>
 
 #include <cstdio>
 #include <exception>
@@ -50,6 +53,20 @@ struct RootGuard {
     }
 };
 
+// The route's MIME table: the built-in types, then the configured file's.
+MimeTable loadMime(const RouteConfig& config) {
+    MimeTable mime(config.default_type, TypePatterns(config.gzip_types));
+    if (!config.mime_types.empty()) {
+        std::string why;
+        // The default file may be missing (the built-in table covers the common types);
+        // a file named in the configuration must be readable.
+        if (!mime.loadFile(config.mime_types, why) && config.mime_types_given) {
+            throw ConfigError(config.mime_types_node, why);
+        }
+    }
+    return mime;
+}
+
 gorgon_status routeOpen(void* ctx, const gorgon_http_api* http, const gorgon_config* node,
                         void** route_out, char* err, std::size_t err_cap) noexcept {
     auto* plugin = static_cast<StaticPlugin*>(ctx);
@@ -63,15 +80,7 @@ gorgon_status routeOpen(void* ctx, const gorgon_http_api* http, const gorgon_con
     }
     try {
         RouteConfig config = parseRouteConfig(Config(api, node));
-        MimeTable mime(config.default_type, TypePatterns(config.gzip_types));
-        if (!config.mime_types.empty()) {
-            std::string why;
-            // The default file may be missing (the built-in table covers the common types);
-            // a file named in the configuration must be readable.
-            if (!mime.loadFile(config.mime_types, why) && config.mime_types_given) {
-                throw ConfigError(config.mime_types_node, why);
-            }
-        }
+        MimeTable mime = loadMime(config);
         FsLease lease;
         try {
             lease = plugin->leaseFs(config.filesystem);
@@ -125,7 +134,74 @@ gorgon_status routeHandle(void* route, gorgon_http_request* req) noexcept {
     }
 }
 
+// ---- "http-static:serve": a Route without a root of its own is the options object.
+
+gorgon_status optionsOpen(void* ctx, const gorgon_http_api* http, const gorgon_config* node,
+                          gorgon_http_static_options** out, char* err,
+                          std::size_t err_cap) noexcept {
+    auto* plugin = static_cast<StaticPlugin*>(ctx);
+    const gorgon_host_api* api = plugin->host().api();
+    if (err != nullptr && err_cap != 0) err[0] = '\0';
+    if (out == nullptr || http == nullptr) return GORGON_E_INVAL;
+    *out = nullptr;
+    if (http->struct_size < kHttpNeeded) {
+        writeError(err, err_cap, "the http plugin's extension API is older than http-static needs");
+        return GORGON_E_UNSUPPORTED;
+    }
+    try {
+        RouteConfig config = parseRouteConfig(Config(api, node), ConfigUse::serve);
+        MimeTable mime = loadMime(config);
+        auto route = std::make_unique<Route>(*plugin, http, FsLease(), nullptr, std::move(config),
+                                             std::move(mime));
+        // An opaque handle for the caller: it is this Route until options_close.
+        *out = reinterpret_cast<gorgon_http_static_options*>(route.release());
+        plugin->routeOpened();
+        return GORGON_OK;
+    } catch (const ConfigError& e) {
+        writeLocated(api, e.node() != nullptr ? e.node() : node, e.what(), err, err_cap);
+        return GORGON_E_INVAL;
+    } catch (const std::bad_alloc&) {
+        writeError(err, err_cap, "out of memory");
+        return GORGON_E_NOMEM;
+    } catch (const std::exception& e) {
+        writeError(err, err_cap, e.what());
+        return GORGON_E_INTERNAL;
+    }
+}
+
+void optionsClose(gorgon_http_static_options* options) noexcept {
+    routeClose(options);
+}
+
+gorgon_status serve(void* /*ctx*/, gorgon_http_request* req, const gorgon_fs_provider* fs,
+                    gorgon_fs* root, const char* path, std::size_t len,
+                    const gorgon_http_static_options* options) noexcept {
+    if (req == nullptr || fs == nullptr || root == nullptr || options == nullptr ||
+        (path == nullptr && len != 0)) {
+        return GORGON_E_INVAL;
+    }
+    // The caller's handle is a Route that options_open made; serving changes only its counters.
+    auto* route = reinterpret_cast<Route*>(const_cast<gorgon_http_static_options*>(options));
+    try {
+        return route->serve(req, fs, root, std::string_view(path, len));
+    } catch (const std::bad_alloc&) {
+        return GORGON_E_NOMEM;  // nothing was sent yet: the caller answers 500
+    } catch (...) {
+        return GORGON_E_INTERNAL;
+    }
+}
+
 }  // namespace
+
+gorgon_http_static makeServeService(StaticPlugin* plugin) noexcept {
+    gorgon_http_static svc{};
+    svc.struct_size = sizeof svc;
+    svc.ctx = plugin;
+    svc.options_open = &optionsOpen;
+    svc.options_close = &optionsClose;
+    svc.serve = &serve;
+    return svc;
+}
 
 gorgon_http_extension makeExtension(StaticPlugin* plugin) noexcept {
     gorgon_http_extension ext{};

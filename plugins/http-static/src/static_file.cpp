@@ -34,12 +34,13 @@ std::size_t formatContentRange(char* out, const ByteRange* r, std::uint64_t size
 
 }  // namespace
 
-bool Route::openPrecompressed(std::string_view fs_path, const struct stat& plain, UniqueFd& fd,
-                              struct stat& st) const noexcept {
+bool Route::openPrecompressed(const Request& r, std::string_view fs_path, const struct stat& plain,
+                              UniqueFd& fd, struct stat& st) const noexcept {
     PathBuilder p;
     if (!p.append(fs_path) || !p.append(".gz")) return false;
     int raw = -1;
-    if (fs_->open(root_, p.view().data(), p.view().size(), GORGON_FS_READ, 0, &raw) != GORGON_OK) {
+    if (r.fs->open(r.root, p.view().data(), p.view().size(), GORGON_FS_READ, 0, &raw) !=
+        GORGON_OK) {
         return false;
     }
     fd.reset(raw);
@@ -77,7 +78,7 @@ gorgon_status Route::serveFile(const Request& r, UniqueFd fd, std::string_view f
     struct stat gz_st {};
     if (!ranged && (compressible || config_.precompressed) && !r.fields.accept_encoding.empty() &&
         acceptsGzip(r.fields.accept_encoding)) {
-        if (config_.precompressed && openPrecompressed(fs_path, st, gz_fd, gz_st)) {
+        if (config_.precompressed && openPrecompressed(r, fs_path, st, gz_fd, gz_st)) {
             coding = Coding::kPrecompressed;
         } else if (compressible) {
             coding = Coding::kOnTheFly;

@@ -60,6 +60,11 @@ StaticPlugin::StaticPlugin(Host host, const Config& config)
     if (host_.api()->service_publish(host_.self(), kService, &extension_) != GORGON_OK) {
         throw std::runtime_error("cannot publish http-extension:static");
     }
+    serve_ = makeServeService(this);
+    if (host_.api()->service_publish(host_.self(), GORGON_HTTP_STATIC_SERVICE, &serve_) !=
+        GORGON_OK) {
+        throw std::runtime_error("cannot publish " GORGON_HTTP_STATIC_SERVICE);
+    }
 }
 
 FsLease StaticPlugin::leaseFs(std::string_view kind) {
@@ -85,4 +90,5 @@ StaticPlugin::~StaticPlugin() {
 
 GORGON_PLUGIN(gorgon::httpstatic::StaticPlugin, "http-static", "0.1.0",
               "Static files for HTTP: ranges, conditionals, gzip, index files and listings",
-              GORGON_PROVIDES("http-extension:static"), GORGON_DEPENDS("filesystem:os"))
+              GORGON_PROVIDES("http-extension:static", GORGON_HTTP_STATIC_SERVICE),
+              GORGON_DEPENDS("filesystem:os"))

@@ -6,6 +6,7 @@
 
 #include <gorgon/fs.h>
 #include <gorgon/http.h>
+#include <gorgon/http_static.h>
 #include <gorgon/plugin.hpp>
 
 #include <cstddef>
@@ -68,10 +69,13 @@ class StaticPlugin {
     FsLease fs_;  // taken in init, as the descriptor's `depends` promises; released last
     // Published by address: it must live exactly as long as this object.
     gorgon_http_extension extension_{};
+    gorgon_http_static serve_{};  // "http-static:serve", for extensions that choose the root
     std::size_t routes_ = 0;
 };
 
 // The extension's table, with `plugin` as its ctx (static_extension.cpp).
 [[nodiscard]] gorgon_http_extension makeExtension(StaticPlugin* plugin) noexcept;
+// "http-static:serve"'s table (gorgon/http_static.h), with `plugin` as its ctx.
+[[nodiscard]] gorgon_http_static makeServeService(StaticPlugin* plugin) noexcept;
 
 }  // namespace gorgon::httpstatic

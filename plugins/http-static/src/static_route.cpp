@@ -25,7 +25,7 @@ Route::Route(StaticPlugin& owner, const gorgon_http_api* http, FsLease fs, gorgo
       mime_(std::move(mime)) {}
 
 Route::~Route() {
-    fs_->close_root(root_);
+    if (root_ != nullptr) fs_->close_root(root_);
 }
 
 bool Route::match(const gorgon_http_request* req) const noexcept {
@@ -35,8 +35,31 @@ bool Route::match(const gorgon_http_request* req) const noexcept {
 gorgon_status Route::handle(gorgon_http_request* req) {
     Request r;
     r.req = req;
+    if (auto answered = checkMethod(r)) return *answered;
+    r.path = view(http_->path(req));
+    auto rel = belowPrefix(r.path, config_.prefix);
+    if (!rel) return GORGON_DECLINED;  // match() said no; the http plugin should not be here
+    r.rel = *rel;
+    r.fs = fs_;
+    r.root = root_;
+    return serveRel(r);
+}
+
+gorgon_status Route::serve(gorgon_http_request* req, const gorgon_fs_provider* fs, gorgon_fs* root,
+                           std::string_view rel) {
+    Request r;
+    r.req = req;
+    if (auto answered = checkMethod(r)) return *answered;
+    r.path = view(http_->path(req));
+    r.rel = rel;
+    r.fs = fs;
+    r.root = root;
+    return serveRel(r);
+}
+
+std::optional<gorgon_status> Route::checkMethod(Request& r) {
     // Methods are case-sensitive (RFC 9110 §9.1): "get" is not GET.
-    const std::string_view method = view(http_->method(req));
+    const std::string_view method = view(http_->method(r.req));
     if (method == "HEAD") {
         r.head = true;
     } else if (method == "OPTIONS") {
@@ -44,23 +67,23 @@ gorgon_status Route::handle(gorgon_http_request* req) {
     } else if (method != "GET") {
         return respondAllow(r, /*options=*/false);
     }
-    r.path = view(http_->path(req));
-    auto rel = belowPrefix(r.path, config_.prefix);
-    if (!rel) return GORGON_DECLINED;  // match() said no; the http plugin should not be here
-    r.rel = *rel;
-    r.fields = readFields(http_, req);
+    return std::nullopt;
+}
+
+gorgon_status Route::serveRel(Request& r) {
+    r.fields = readFields(http_, r.req);
 
     if (!r.rel.empty() && r.rel.back() == '/') return serveDirectory(r);
 
     // The common case first: a file, opened directly (one path walk), then fstat'ed.
     int fd = -1;
-    gorgon_status s = fs_->open(root_, r.rel.data(), r.rel.size(), GORGON_FS_READ, 0, &fd);
+    gorgon_status s = r.fs->open(r.root, r.rel.data(), r.rel.size(), GORGON_FS_READ, 0, &fd);
     if (s == GORGON_OK) return serveFile(r, UniqueFd(fd), r.rel, r.rel);
     if (s == GORGON_E_INVAL) {
         // Not a regular file: a directory named without its slash, or something not served.
         gorgon_fs_stat st{};
         st.struct_size = sizeof st;
-        gorgon_status st_status = fs_->stat(root_, r.rel.data(), r.rel.size(), 0, &st);
+        gorgon_status st_status = r.fs->stat(r.root, r.rel.data(), r.rel.size(), 0, &st);
         if (st_status == GORGON_OK && st.type == GORGON_FS_DIRECTORY) {
             return redirectToDirectory(r);
         }

@@ -2,6 +2,11 @@
 // MIME table, and the request handling (Medusa's default_handler, done right). The code is
 // split by job: static_route.cpp dispatches, static_file.cpp answers for a file (validators,
 // conditionals, ranges, gzip), static_directory.cpp for a directory (redirect, index, listing).
+//
+// The same class serves "http-static:serve" (static_service.cpp): there it has no root of its
+// own (no lease, `root` null) and each call names the root, which another extension
+// (http-userdir) opened for the request. Every file answer goes through serve(), whichever way
+// the request came, so there is one implementation of file serving.
 #pragma once
 
 #include "static_config.hpp"
@@ -18,6 +23,7 @@
 #include <gorgon/plugin.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include <sys/stat.h>
@@ -27,7 +33,8 @@ namespace gorgon::httpstatic {
 class Route {
   public:
     // Takes `root` (closed with fs->close_root when the route goes), opened through `fs`, which
-    // stays pinned until then.
+    // stays pinned until then. With no root (an empty lease and a null `root`), the object only
+    // holds settings for serve().
     Route(StaticPlugin& owner, const gorgon_http_api* http, FsLease fs, gorgon_fs* root,
           RouteConfig config, MimeTable mime);
     ~Route();
@@ -41,17 +48,27 @@ class Route {
     // Always responds (GORGON_OK), or GORGON_DECLINED for a path outside the prefix, or an
     // error status (out of memory) that the http plugin turns into a 500.
     gorgon_status handle(gorgon_http_request* req);
+    // Serves `rel` (a path inside `root`, "" or starting with '/') for `req` with this route's
+    // settings, whatever the request's path; the request's path still names the URL (for a
+    // directory's redirect and a listing's title). Responds, or returns an error status as
+    // handle() does; never declines.
+    gorgon_status serve(gorgon_http_request* req, const gorgon_fs_provider* fs, gorgon_fs* root,
+                        std::string_view rel);
 
   private:
     struct Request {
         gorgon_http_request* req = nullptr;
+        const gorgon_fs_provider* fs = nullptr;  // the root the path is served from
+        gorgon_fs* root = nullptr;
         bool head = false;
         std::string_view path;  // decoded URL path
         std::string_view rel;   // the part below the prefix: a path inside the root
         RequestFields fields;
     };
 
-    // static_route.cpp
+    // static_route.cpp: answers OPTIONS and refused methods, or returns nullopt for GET/HEAD
+    std::optional<gorgon_status> checkMethod(Request& r);
+    gorgon_status serveRel(Request& r);
     gorgon_status respondError(const Request& r, int status, const gorgon_http_header* headers,
                                std::size_t count);
     gorgon_status respondError(const Request& r, int status) {
@@ -67,8 +84,8 @@ class Route {
     // the name that decides its type.
     gorgon_status serveFile(const Request& r, UniqueFd fd, std::string_view fs_path,
                             std::string_view name);
-    bool openPrecompressed(std::string_view fs_path, const struct stat& plain, UniqueFd& fd,
-                           struct stat& st) const noexcept;
+    bool openPrecompressed(const Request& r, std::string_view fs_path, const struct stat& plain,
+                           UniqueFd& fd, struct stat& st) const noexcept;
     gorgon_status sendMultipart(const Request& r, int fd, std::uint64_t size, std::string_view type,
                                 const ByteRanges& ranges, ResponseHeaders& headers);
 

@@ -198,6 +198,11 @@ class Request {
         return error(status, std::span<const Header>(headers.begin(), headers.size()));
     }
 
+    // The request was answered through the C tables rather than respond(): by a service that
+    // answers for this extension (http-static:serve), say. `s` is what that call returned:
+    // GORGON_OK once it responded; on an error (nothing was sent) the client gets a 500.
+    Result answeredBy(gorgon_status s) { return answered(s); }
+
     // Keeps the request for an answer from the loop later; handle() then returns
     // Result::later. Call it once per request.
     [[nodiscard]] Deferred defer();
