@@ -20,6 +20,10 @@ packages=(
     # the Debian packages and their test (tests/package): debhelper builds them, scdoc the
     # man pages; lintian, man-db, systemd (systemd-analyze) and logrotate check them
     debhelper dpkg-dev scdoc lintian man-db systemd logrotate adduser
+    # the container test (tests/package/test_container.sh): podman builds and runs the image
+    # (with runc, and slirp4netns for its network) on a base made with debootstrap; bc times
+    # it; python3-yaml reads packaging/kubernetes
+    podman runc slirp4netns debootstrap bc python3-yaml
 )
 
 missing=()
