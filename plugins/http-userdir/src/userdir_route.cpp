@@ -194,11 +194,7 @@ class UserdirRoute {
 
 }  // namespace gorgon::userdir
 
-namespace {
-// Spelled out: GORGON_DEPENDS with two names would hand its commas to the nested macro.
-const char* const kDepends[] = {GORGON_HTTP_STATIC_SERVICE, "filesystem:os", nullptr};
-}  // namespace
-
 GORGON_HTTP_EXTENSION_SHARED(::gorgon::http::detail::NoShared, gorgon::userdir::UserdirRoute,
                              "http-userdir", "userdir", "0.1.0",
-                             "/~user/ from the user's public_html, served by http-static", kDepends)
+                             "/~user/ from the user's public_html, served by http-static",
+                             GORGON_DEPENDS(GORGON_HTTP_STATIC_SERVICE, "filesystem:os"))

@@ -556,15 +556,16 @@ class ExtensionPlugin {
                                  Version, Description, GORGON_NONE)
 
 // As above, with state shared by the routes: Shared(Host, Config) from the plugin's `config:`,
-// and Route(Shared&, Env, Config). `Depends` as for GORGON_PLUGIN.
+// and Route(Shared&, Env, Config). The last argument is the dependencies, as for GORGON_PLUGIN:
+// GORGON_DEPENDS("a", "b") or GORGON_NONE.
 #define GORGON_HTTP_EXTENSION_SHARED(Shared, Route, PluginName, ExtName, Version, Description, \
-                                     Depends)                                                  \
+                                     ...)                                                      \
     struct GorgonHttpExtensionTraits {                                                         \
         static constexpr const char* service = GORGON_HTTP_EXTENSION_SERVICE_PREFIX ExtName;   \
     };                                                                                         \
     using GorgonHttpExtensionPlugin =                                                          \
         ::gorgon::http::detail::ExtensionPlugin<Shared, Route, GorgonHttpExtensionTraits>;     \
     GORGON_PLUGIN(GorgonHttpExtensionPlugin, PluginName, Version, Description,                 \
-                  GORGON_PROVIDES(GORGON_HTTP_EXTENSION_SERVICE_PREFIX ExtName), Depends)
+                  GORGON_PROVIDES(GORGON_HTTP_EXTENSION_SERVICE_PREFIX ExtName), __VA_ARGS__)
 
 #endif  // GORGON_HTTP_HPP

@@ -645,8 +645,10 @@ class ProtocolRegistration {
     }()
 #define GORGON_NONE nullptr
 
-// Defines the descriptor for plugin class `Class` and exports gorgon_plugin_entry.
-#define GORGON_PLUGIN(Class, Name, Version, Description, Provides, Depends)              \
+// Defines the descriptor for plugin class `Class` and exports gorgon_plugin_entry. The last
+// argument, the dependencies (GORGON_DEPENDS(...) or GORGON_NONE), is variadic so that a macro
+// wrapping this one can pass an expanded GORGON_DEPENDS with its commas through.
+#define GORGON_PLUGIN(Class, Name, Version, Description, Provides, ...)                   \
     extern "C" GORGON_EXPORT const gorgon_plugin_descriptor* gorgon_plugin_entry(void) { \
         using A = ::gorgon::detail::Adapter<Class>;                                      \
         static const gorgon_plugin_descriptor descriptor = {                             \
@@ -657,7 +659,7 @@ class ProtocolRegistration {
             Version,                                                                     \
             Description,                                                                 \
             Provides,                                                                    \
-            Depends,                                                                     \
+            __VA_ARGS__,                                                                 \
             &A::init,                                                                    \
             &A::shutdown,                                                                \
             A::kHasDrain ? &A::drain : nullptr,                                          \
