@@ -22,13 +22,17 @@ LONELY = "[Kinda lonely in here... you're the only caller!]"
 OTHERS_RE = re.compile(r"\[There (?:is|are) (\d+) other callers?\]$")
 
 
-def chat_config(config=None, listen=('"127.0.0.1:0"',), name="chat", plugins=None):
-    """A servers: section with one chat server; `config` is YAML for its config: subtree."""
+def chat_config(config=None, listen=('"127.0.0.1:0"',), name="chat", plugins=None, sock=None):
+    """A servers: section with one chat server; `config` is YAML for its config: subtree,
+    `sock` YAML for its socket: settings."""
     lines = []
     if plugins:
         lines += plugins
     lines += ["servers:", f"  - name: {name}", "    protocol: chat",
               f"    listen: [{', '.join(listen)}]"]
+    if sock:
+        lines.append("    socket:")
+        lines += ["      " + line for line in textwrap.dedent(sock).strip().splitlines()]
     if config:
         lines.append("    config:")
         lines += ["      " + line for line in textwrap.dedent(config).strip().splitlines()]
@@ -196,9 +200,10 @@ def assert_clean_exit(test, gorgon):
 
 class ChatTestCase(unittest.TestCase):
     CONFIG = None  # the chat server's config: subtree, as YAML
+    SOCKET = None  # the chat server's socket: settings, as YAML
 
     def setUp(self):
-        self.gorgon = self.start_gorgon(chat_config(self.CONFIG))
+        self.gorgon = self.start_gorgon(chat_config(self.CONFIG, sock=self.SOCKET))
 
     def start_gorgon(self, body, plugin_dir=None):
         g = Gorgon(body, plugin_dir=plugin_dir)
@@ -584,6 +589,12 @@ class TestSlowReader(ChatTestCase):
         output_limit: 64k
         write_timeout: 20s
         """
+    # What the slow reader must read at the end is output_limit plus the server's kernel send
+    # buffer. Autotuned, that buffer grows to megabytes (2.8 MB measured, up to tcp_wmem's 4 MB),
+    # and through a 4 KiB receive window loopback delivers only ~150 KB/s (an ACK per 2 KiB
+    # segment, delayed up to 40 ms): the reader could not finish within the deadline. A fixed
+    # 16k (the kernel doubles it) bounds the backlog to ~100 KB: under a second even then.
+    SOCKET = "sndbuf: 16k"
 
     def test_slow_reader_is_disconnected_and_others_keep_going(self):
         # A tiny receive buffer keeps the kernel from soaking up the flood for the slow reader.
