@@ -152,3 +152,15 @@ bool headerCheckEtag() {
     const std::size_t n = gorgon::http::formatEtag(1, 2, 3, false, tag);
     return gorgon::http::etagListMatches("\"x\", W/\"y\"", std::string_view(tag, n), true);
 }
+
+// Escaping (escape.hpp): JSON, HTML in both control-byte styles, URLs.
+#include <gorgon/escape.hpp>
+
+bool headerCheckEscape();
+bool headerCheckEscape() {
+    std::string url;
+    gorgon::escape::appendUrl(url, "a b/c", true);
+    return gorgon::escape::json("x") == "\"x\"" && gorgon::escape::html("<") == "&lt;" &&
+           gorgon::escape::html("\x1b", gorgon::escape::HtmlControls::references) == "&#27;" &&
+           url == "a%20b/c";
+}
