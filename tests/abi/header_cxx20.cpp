@@ -164,3 +164,20 @@ bool headerCheckEscape() {
            gorgon::escape::html("\x1b", gorgon::escape::HtmlControls::references) == "&#27;" &&
            url == "a%20b/c";
 }
+
+// The host's status calls (status.hpp): every listing template instantiated.
+#include <gorgon/status.hpp>
+
+bool headerCheckStatus(gorgon::Host host);
+bool headerCheckStatus(gorgon::Host host) {
+    if (!gorgon::status::available(host)) return false;
+    gorgon_status rc = GORGON_OK;
+    std::uint64_t total = 0;
+    const auto process = gorgon::status::readProcess(host, rc);
+    const auto servers = gorgon::status::listServers(host, rc);
+    const auto plugins = gorgon::status::listPlugins(host, rc);
+    const auto conns = gorgon::status::listConnections(host, "", 10, total, rc);
+    const auto stats = gorgon::status::listStats(host, rc);
+    return process && servers && plugins && conns && stats &&
+           gorgon::status::kLagBucketBoundsMs.size() + 1 == GORGON_LAG_BUCKETS;
+}
