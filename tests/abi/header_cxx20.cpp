@@ -181,3 +181,13 @@ bool headerCheckStatus(gorgon::Host host) {
     return process && servers && plugins && conns && stats &&
            gorgon::status::kLagBucketBoundsMs.size() + 1 == GORGON_LAG_BUCKETS;
 }
+
+// crypt(3) password checks (crypt.hpp); compiled only, so libcrypt need not be linked.
+#include <gorgon/crypt.hpp>
+
+bool headerCheckCrypt();
+bool headerCheckCrypt() {
+    return gorgon::password::constantTimeEqual("a", "a") &&
+           gorgon::password::strength("$6$salt$x") == gorgon::password::Strength::ok &&
+           !gorgon::password::verify("pw", "$6$salt$x");
+}
