@@ -191,3 +191,8 @@ bool headerCheckCrypt() {
            gorgon::password::strength("$6$salt$x") == gorgon::password::Strength::ok &&
            !gorgon::password::verify("pw", "$6$salt$x");
 }
+
+// ASCII text helpers (text.hpp).
+#include <gorgon/text.hpp>
+
+static_assert(gorgon::text::equalsIgnoreCase("Content-Type", "content-type"));
