@@ -152,3 +152,47 @@ bool headerCheckEtag() {
     const std::size_t n = gorgon::http::formatEtag(1, 2, 3, false, tag);
     return gorgon::http::etagListMatches("\"x\", W/\"y\"", std::string_view(tag, n), true);
 }
+
+// Escaping (escape.hpp): JSON, HTML in both control-byte styles, URLs.
+#include <gorgon/escape.hpp>
+
+bool headerCheckEscape();
+bool headerCheckEscape() {
+    std::string url;
+    gorgon::escape::appendUrl(url, "a b/c", true);
+    return gorgon::escape::json("x") == "\"x\"" && gorgon::escape::html("<") == "&lt;" &&
+           gorgon::escape::html("\x1b", gorgon::escape::HtmlControls::references) == "&#27;" &&
+           url == "a%20b/c";
+}
+
+// The host's status calls (status.hpp): every listing template instantiated.
+#include <gorgon/status.hpp>
+
+bool headerCheckStatus(gorgon::Host host);
+bool headerCheckStatus(gorgon::Host host) {
+    if (!gorgon::status::available(host)) return false;
+    gorgon_status rc = GORGON_OK;
+    std::uint64_t total = 0;
+    const auto process = gorgon::status::readProcess(host, rc);
+    const auto servers = gorgon::status::listServers(host, rc);
+    const auto plugins = gorgon::status::listPlugins(host, rc);
+    const auto conns = gorgon::status::listConnections(host, "", 10, total, rc);
+    const auto stats = gorgon::status::listStats(host, rc);
+    return process && servers && plugins && conns && stats &&
+           gorgon::status::kLagBucketBoundsMs.size() + 1 == GORGON_LAG_BUCKETS;
+}
+
+// crypt(3) password checks (crypt.hpp); compiled only, so libcrypt need not be linked.
+#include <gorgon/crypt.hpp>
+
+bool headerCheckCrypt();
+bool headerCheckCrypt() {
+    return gorgon::password::constantTimeEqual("a", "a") &&
+           gorgon::password::strength("$6$salt$x") == gorgon::password::Strength::ok &&
+           !gorgon::password::verify("pw", "$6$salt$x");
+}
+
+// ASCII text helpers (text.hpp).
+#include <gorgon/text.hpp>
+
+static_assert(gorgon::text::equalsIgnoreCase("Content-Type", "content-type"));

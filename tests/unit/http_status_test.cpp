@@ -39,14 +39,17 @@ Snapshot sample() {
     p.work_pending = 1;
     p.work_total = 7;
     s.servers.push_back(
-        {"web", "http", "127.0.0.1:8080, [::1]:8080", "http", 2, 10, 80, 1, 100, 200});
-    s.servers.push_back({"chat", "chat", "127.0.0.1:8518", "chat", 1, 1, 0, 0, 5, 6});
+        {0, "web", "http", "127.0.0.1:8080, [::1]:8080", "http", 2, 10, 80, 1, 100, 200});
+    s.servers.push_back({0, "chat", "chat", "127.0.0.1:8518", "chat", 1, 1, 0, 0, 5, 6});
     // An old instance of "web" kept by a configuration reload: summed in /metrics.
-    s.servers.push_back({"web", "http", "", "http", 1, 5, 9, 0, 1, 2});
-    s.plugins.push_back({"http", "1.0.0", "active", 1, 2, p.started_ms, 0, 80});
-    s.plugins.push_back({"chat", "1.0.0", "draining", 2, 1, p.started_ms + 1000, 0, 0});
-    s.plugins.push_back({"chat", "1.0.1", "active", 3, 0, p.started_ms + 2000, 0, 0});
-    s.plugins.push_back({"evil\"<b>\\\n", "1.0", "active", 1, 0, p.started_ms, 0, 0});
+    s.servers.push_back({0, "web", "http", "", "http", 1, 5, 9, 0, 1, 2});
+    s.plugins.push_back({"http", "1.0.0", "", "", "", "active", 1, 2, 0, p.started_ms, 0, 80});
+    s.plugins.push_back(
+        {"chat", "1.0.0", "", "", "", "draining", 2, 1, 0, p.started_ms + 1000, 0, 0});
+    s.plugins.push_back(
+        {"chat", "1.0.1", "", "", "", "active", 3, 0, 0, p.started_ms + 2000, 0, 0});
+    s.plugins.push_back(
+        {"evil\"<b>\\\n", "1.0", "", "", "", "active", 1, 0, 0, p.started_ms, 0, 0});
     s.connections.push_back({7, true, "web", "127.0.0.1:5555", "http", 1, p.now_ms - 5000,
                              p.now_ms - 1000, 4, 300, 4000});
     s.connections_open = 3;

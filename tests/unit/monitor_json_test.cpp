@@ -1,32 +1,35 @@
-// Unit tests for the monitor's JSON writer and escaping (plugins/monitor/src/monitor_json.cpp).
+// Unit tests for the monitor's JSON writer (plugins/monitor/src/monitor_json.cpp) and the SDK
+// escaping it relies on (sdk/include/gorgon/escape.hpp), pinned as the monitor prints it.
 #include "monitor_json.hpp"
+
+#include <gorgon/escape.hpp>
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-using gorgon::monitor::jsonString;
+using gorgon::escape::json;
 using gorgon::monitor::JsonWriter;
 
 TEST_CASE("monitor json: strings are escaped") {
-    CHECK(jsonString("plain") == "\"plain\"");
-    CHECK(jsonString("") == "\"\"");
-    CHECK(jsonString("a\"b\\c") == "\"a\\\"b\\\\c\"");
-    CHECK(jsonString("l1\nl2\tx\r") == "\"l1\\nl2\\tx\\r\"");
-    CHECK(jsonString(std::string("\0\x01\x1f\x7f", 4)) == "\"\\u0000\\u0001\\u001f\\u007f\"");
-    CHECK(jsonString("\x1b[2J") == "\"\\u001b[2J\"");
-    CHECK(jsonString("/path/</script>") == "\"/path/</script>\"");
+    CHECK(json("plain") == "\"plain\"");
+    CHECK(json("") == "\"\"");
+    CHECK(json("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(json("l1\nl2\tx\r") == "\"l1\\nl2\\tx\\r\"");
+    CHECK(json(std::string("\0\x01\x1f\x7f", 4)) == "\"\\u0000\\u0001\\u001f\\u007f\"");
+    CHECK(json("\x1b[2J") == "\"\\u001b[2J\"");
+    CHECK(json("/path/</script>") == "\"/path/</script>\"");
 }
 
 TEST_CASE("monitor json: valid UTF-8 passes, anything else becomes U+FFFD") {
-    CHECK(jsonString("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") ==
+    CHECK(json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") ==
           "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
-    CHECK(jsonString("\xff") == "\"\\ufffd\"");
-    CHECK(jsonString("\xc3") == "\"\\ufffd\"");                                   // truncated
-    CHECK(jsonString("\xc0\xaf") == "\"\\ufffd\\ufffd\"");                        // overlong "/"
-    CHECK(jsonString("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");             // a surrogate
-    CHECK(jsonString("\xf4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
-    CHECK(jsonString("a\x80z") == "\"a\\ufffdz\"");
+    CHECK(json("\xff") == "\"\\ufffd\"");
+    CHECK(json("\xc3") == "\"\\ufffd\"");                                   // truncated
+    CHECK(json("\xc0\xaf") == "\"\\ufffd\\ufffd\"");                        // overlong "/"
+    CHECK(json("\xed\xa0\x80") == "\"\\ufffd\\ufffd\\ufffd\"");             // a surrogate
+    CHECK(json("\xf4\x90\x80\x80") == "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
+    CHECK(json("a\x80z") == "\"a\\ufffdz\"");
 }
 
 TEST_CASE("monitor json: the writer places commas and colons") {

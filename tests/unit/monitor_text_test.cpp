@@ -65,7 +65,7 @@ TEST_CASE("monitor reply: failures in both forms") {
 }
 
 TEST_CASE("monitor format: plugins group generations by name, in order") {
-    std::vector<GenerationInfo> gens(3);
+    std::vector<gorgon::status::Generation> gens(3);
     gens[0].name = "chat";
     gens[0].generation = 2;
     gens[0].state = "active";

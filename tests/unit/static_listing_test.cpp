@@ -1,9 +1,10 @@
-// Unit tests for http-static's escaping, directory listings and URL paths
-// (plugins/http-static/src/static_escape, static_listing, static_paths).
+// Unit tests for http-static's escaping (the SDK's gorgon/escape.hpp as the listing uses it),
+// directory listings and URL paths (plugins/http-static/src/static_listing, static_paths).
 #include "static_listing.hpp"
 
-#include "static_escape.hpp"
 #include "static_paths.hpp"
+
+#include <gorgon/escape.hpp>
 
 #include <doctest/doctest.h>
 
@@ -21,13 +22,13 @@ namespace {
 
 std::string html(std::string_view s) {
     std::string out;
-    gorgon::httpstatic::appendHtmlEscaped(out, s);
+    gorgon::escape::appendHtml(out, s, gorgon::escape::HtmlControls::references);
     return out;
 }
 
 std::string url(std::string_view s, bool keep_slash) {
     std::string out;
-    gorgon::httpstatic::appendUrlEncoded(out, s, keep_slash);
+    gorgon::escape::appendUrl(out, s, keep_slash);
     return out;
 }
 

@@ -20,15 +20,9 @@ constexpr std::size_t kLowerNeeded =
     offsetof(gorgon_fs_provider, rmdir) + sizeof(gorgon_fs_provider::rmdir);
 
 std::shared_ptr<const LowerLease> acquireLower(Host host) {
-    const void* iface = nullptr;
-    if (host.api()->service_acquire(host.self(), kLowerService, &iface) != GORGON_OK ||
-        iface == nullptr) {
-        return nullptr;
-    }
-    auto lease =
-        std::make_shared<const LowerLease>(host, static_cast<const gorgon_fs_provider*>(iface));
-    if (lease->get()->struct_size < kLowerNeeded) return nullptr;
-    return lease;
+    auto lease = LowerLease::tryAcquire(host, kLowerService);
+    if (!lease || lease->get()->struct_size < kLowerNeeded) return nullptr;
+    return std::make_shared<const LowerLease>(std::move(*lease));
 }
 
 Host checked(Host host, const Config& config) {

@@ -6,6 +6,7 @@
 
 #include <gorgon/fs.h>
 #include <gorgon/plugin.hpp>
+#include <gorgon/service.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -13,25 +14,8 @@
 
 namespace gorgon::fsunion {
 
-// One pin on the lower provider (service_acquire), released when this goes.
-class LowerLease {
-  public:
-    LowerLease(Host host, const gorgon_fs_provider* fs) noexcept : host_(host), fs_(fs) {}
-    ~LowerLease() {
-        // The host may already have released it while retiring this generation: harmless then.
-        if (fs_ != nullptr) host_.api()->service_release(host_.self(), fs_);
-    }
-    LowerLease(const LowerLease&) = delete;
-    LowerLease& operator=(const LowerLease&) = delete;
-    LowerLease(LowerLease&&) = delete;
-    LowerLease& operator=(LowerLease&&) = delete;
-
-    [[nodiscard]] const gorgon_fs_provider* get() const noexcept { return fs_; }
-
-  private:
-    Host host_;
-    const gorgon_fs_provider* fs_;
-};
+// One pin on the lower provider (service_acquire), released when the last root using it goes.
+using LowerLease = ServiceLease<gorgon_fs_provider>;
 
 // The lower provider's service name: each layer is an fs-os root.
 inline constexpr const char* kLowerService = "filesystem:os";

@@ -16,27 +16,19 @@ constexpr std::size_t kFsNeeded =
 
 }  // namespace
 
-FsProvider::~FsProvider() {
-    // The host may already have released it while retiring this generation: harmless then.
-    if (fs_ != nullptr) host_.api()->service_release(host_.self(), fs_);
-}
-
 std::shared_ptr<FsProvider> FsProvider::acquire(Host host, std::string_view kind) {
     // "filesystem:os" is in the descriptor; any other kind is loaded from the plugin directory
     // on demand by service_acquire, and kept loaded by this pin.
     const std::string service = GORGON_FS_SERVICE_PREFIX + std::string(kind);
-    const void* iface = nullptr;
-    if (host.api()->service_acquire(host.self(), service.c_str(), &iface) != GORGON_OK ||
-        iface == nullptr) {
+    auto lease = ServiceLease<gorgon_fs_provider>::tryAcquire(host, service);
+    if (!lease) {
         throw std::runtime_error("no plugin provides " + service +
                                  " (is the plugin that does in the plugin directory?)");
     }
-    auto provider =
-        std::make_shared<FsProvider>(host, static_cast<const gorgon_fs_provider*>(iface));
-    if (provider->get()->struct_size < kFsNeeded) {
+    if ((*lease)->struct_size < kFsNeeded) {
         throw std::runtime_error("the " + service + " provider is too old for ftp");
     }
-    return provider;
+    return std::make_shared<FsProvider>(std::move(*lease));
 }
 
 FsRoot::~FsRoot() {

@@ -8,11 +8,13 @@
 
 #include <gorgon/fs.h>
 #include <gorgon/plugin.hpp>
+#include <gorgon/service.hpp>
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace gorgon::ftp {
 
@@ -20,21 +22,16 @@ namespace gorgon::ftp {
 // service_acquire), released when the last holder goes.
 class FsProvider {
   public:
-    FsProvider(Host host, const gorgon_fs_provider* fs) noexcept : host_(host), fs_(fs) {}
-    ~FsProvider();
-    FsProvider(const FsProvider&) = delete;
-    FsProvider& operator=(const FsProvider&) = delete;
-    FsProvider(FsProvider&&) = delete;
-    FsProvider& operator=(FsProvider&&) = delete;
-    [[nodiscard]] const gorgon_fs_provider* get() const noexcept { return fs_; }
+    explicit FsProvider(ServiceLease<gorgon_fs_provider> lease) noexcept
+        : lease_(std::move(lease)) {}
+    [[nodiscard]] const gorgon_fs_provider* get() const noexcept { return lease_.get(); }
 
     // Pins the newest provider of "filesystem:" + `kind`; throws std::runtime_error if there is
     // none, or it is too old.
     static std::shared_ptr<FsProvider> acquire(Host host, std::string_view kind);
 
   private:
-    Host host_;
-    const gorgon_fs_provider* fs_;
+    ServiceLease<gorgon_fs_provider> lease_;
 };
 
 // An open root; closed (and its provider released, if this was the last hold) when the last

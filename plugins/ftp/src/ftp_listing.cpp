@@ -1,5 +1,7 @@
 #include "ftp_listing.hpp"
 
+#include <gorgon/text.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -20,16 +22,6 @@ constexpr FactName kFacts[] = {
 
 constexpr std::int64_t kSixMonths = 182LL * 24 * 3600;
 constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-bool equalsNoCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
-        char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] + 32) : b[i];
-        if (x != y) return false;
-    }
-    return true;
-}
 
 std::tm utc(std::int64_t seconds) noexcept {
     std::tm tm{};
@@ -71,7 +63,7 @@ std::uint32_t parseFactOpts(std::string_view arg, std::string& echo) {
         std::string_view name = arg.substr(0, semi);
         arg.remove_prefix(semi == std::string_view::npos ? arg.size() : semi + 1);
         for (const FactName& f : kFacts) {
-            if (equalsNoCase(name, f.name) && (set & f.bit) == 0) {
+            if (text::equalsIgnoreCase(name, f.name) && (set & f.bit) == 0) {
                 set |= f.bit;
                 echo += f.name;
                 echo += ';';

@@ -1,12 +1,13 @@
 #include "ftp_users.hpp"
 
+#include <gorgon/crypt.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <memory>
 #include <unordered_set>
 
-#include <crypt.h>
 #include <grp.h>
 #include <pwd.h>
 #include <shadow.h>
@@ -24,16 +25,6 @@ std::string_view trimSpaces(std::string_view s) noexcept {
         s.remove_suffix(1);
     }
     return s;
-}
-
-bool constantTimeEqual(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    unsigned char diff = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        diff = static_cast<unsigned char>(
-            diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
-    }
-    return diff == 0;
 }
 
 bool disabledHash(std::string_view hash) noexcept {
@@ -128,13 +119,13 @@ bool parseVirtualUsers(std::string_view text, std::vector<VirtualUser>& out, std
         if (!seen.insert(u.name).second) return fail("user " + u.name + " is listed twice");
         u.hash = std::string(fields[1]);
         if (!disabledHash(u.hash)) {
-            const int rating = crypt_checksalt(u.hash.c_str());
-            if (rating == CRYPT_SALT_METHOD_LEGACY || rating == CRYPT_SALT_TOO_CHEAP) {
+            const password::Strength strength = password::strength(u.hash);
+            if (strength == password::Strength::weak) {
                 return fail("the hash of " + u.name +
                             " uses a method too weak to accept (use yescrypt, sha512-crypt or "
                             "bcrypt: mkpasswd -m yescrypt)");
             }
-            if (rating != CRYPT_SALT_OK) {
+            if (strength != password::Strength::ok) {
                 return fail("the hash of " + u.name + " is not a crypt(3) hash");
             }
         }
@@ -160,15 +151,7 @@ bool verifyPassword(std::string_view password, std::string_view hash) {
         (void)verifyPassword(password, decoyHash());
         return false;
     }
-    std::string phrase(password);
-    std::string setting(hash);
-    auto data = std::make_unique<crypt_data>();
-    const char* result = crypt_rn(phrase.c_str(), setting.c_str(), data.get(), sizeof *data);
-    const bool ok = result != nullptr && result[0] != '*' && constantTimeEqual(result, hash);
-    // The plaintext does not outlive the check in our memory.
-    explicit_bzero(phrase.data(), phrase.size());
-    explicit_bzero(data.get(), sizeof *data);
-    return ok;
+    return password::verify(password, hash);
 }
 
 std::string_view decoyHash() noexcept {

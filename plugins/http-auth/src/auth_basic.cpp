@@ -1,5 +1,7 @@
 #include "auth_basic.hpp"
 
+#include <gorgon/text.hpp>
+
 #include <array>
 #include <cstdint>
 
@@ -8,18 +10,6 @@
 namespace gorgon::httpauth {
 
 namespace {
-
-bool equalsNoCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
 
 // The value of each base64 character, 64 for '=' and 255 for anything else.
 constexpr std::array<std::uint8_t, 256> kDecode = [] {
@@ -64,7 +54,7 @@ Credentials parseBasic(std::optional<std::string_view> field, std::string& user,
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
     while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
     const std::size_t sp = v.find_first_of(" \t");
-    if (!equalsNoCase(v.substr(0, sp), "Basic")) return Credentials::other;
+    if (!text::equalsIgnoreCase(v.substr(0, sp), "Basic")) return Credentials::other;
     if (sp == std::string_view::npos) return Credentials::malformed;
     std::string_view token = v.substr(sp);
     while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))

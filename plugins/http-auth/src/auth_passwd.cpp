@@ -1,10 +1,8 @@
 #include "auth_passwd.hpp"
 
-#include <map>
-#include <memory>
+#include <gorgon/crypt.hpp>
 
-#include <crypt.h>
-#include <string.h>
+#include <map>
 
 namespace gorgon::httpauth {
 
@@ -39,16 +37,6 @@ std::string_view settingOf(std::string_view hash) noexcept {
     const std::size_t last = hash.rfind('$');
     if (methodOf(hash) == "bcrypt") return hash.substr(0, 29);  // "$2b$NN$" + 22 salt chars
     return last == std::string_view::npos ? hash : hash.substr(0, last);
-}
-
-bool constantTimeEqual(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    unsigned char diff = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        diff = static_cast<unsigned char>(
-            diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
-    }
-    return diff == 0;
 }
 
 // A yescrypt setting (default cost) for a file with no usable user at all.
@@ -88,16 +76,14 @@ bool parsePasswordFile(std::string_view text, PasswordTable& out, std::string& e
             return fail("the hash of " + std::string(name) + " is empty or holds a space or ':'");
         }
         if (!disabled(hash)) {
-            const std::string h(hash);
-            const int rating = crypt_checksalt(h.c_str());
-            if (methodOf(hash).empty() || rating == CRYPT_SALT_METHOD_LEGACY ||
-                rating == CRYPT_SALT_TOO_CHEAP) {
+            const password::Strength strength = password::strength(std::string(hash));
+            if (methodOf(hash).empty() || strength == password::Strength::weak) {
                 return fail("the hash of " + std::string(name) +
                             " is not yescrypt, sha512-crypt or bcrypt with a strong enough cost "
                             "(DES, MD5 and the like are refused; make one with "
                             "`mkpasswd -m yescrypt`)");
             }
-            if (rating != CRYPT_SALT_OK) {
+            if (strength != password::Strength::ok) {
                 return fail("the hash of " + std::string(name) + " is not a crypt(3) hash");
             }
             auto& [count, sample] = methods[methodOf(hash)];
@@ -119,15 +105,7 @@ bool parsePasswordFile(std::string_view text, PasswordTable& out, std::string& e
 }
 
 bool checkPassword(std::string_view password, std::string_view hash) {
-    std::string phrase(password);
-    const std::string setting(hash);
-    auto data = std::make_unique<crypt_data>();
-    const char* result = crypt_rn(phrase.c_str(), setting.c_str(), data.get(), sizeof *data);
-    const bool ok = result != nullptr && result[0] != '*' && constantTimeEqual(result, hash);
-    // The plaintext does not outlive the check in our memory.
-    explicit_bzero(phrase.data(), phrase.size());
-    explicit_bzero(data.get(), sizeof *data);
-    return ok;
+    return password::verify(password, hash);
 }
 
 }  // namespace gorgon::httpauth

@@ -1,5 +1,7 @@
 #include "static_encoding.hpp"
 
+#include <gorgon/text.hpp>
+
 #include <cstddef>
 
 namespace gorgon::httpstatic {
@@ -16,18 +18,6 @@ std::string_view trim(std::string_view s) noexcept {
     return s;
 }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
 // The weight of one list member's parameters: 1 unless a "q" parameter says otherwise. Only
 // whether it is zero matters here, so "q=0", "q=0.", "q=0.000" are zero and anything else with
 // a non-zero digit is not. A malformed weight counts as zero (do not compress on doubt).
@@ -37,7 +27,7 @@ bool weightIsZero(std::string_view params) noexcept {
         std::string_view p = trim(params.substr(0, semi));
         params = semi == std::string_view::npos ? std::string_view() : params.substr(semi + 1);
         std::size_t eq = p.find('=');
-        if (eq == std::string_view::npos || !equalsIgnoreCase(trim(p.substr(0, eq)), "q")) {
+        if (eq == std::string_view::npos || !text::equalsIgnoreCase(trim(p.substr(0, eq)), "q")) {
             continue;
         }
         std::string_view v = trim(p.substr(eq + 1));
@@ -66,7 +56,7 @@ bool acceptsGzip(std::string_view accept_encoding) noexcept {
         std::string_view coding = trim(member.substr(0, semi));
         std::string_view params =
             semi == std::string_view::npos ? std::string_view() : member.substr(semi + 1);
-        if (equalsIgnoreCase(coding, "gzip") || equalsIgnoreCase(coding, "x-gzip")) {
+        if (text::equalsIgnoreCase(coding, "gzip") || text::equalsIgnoreCase(coding, "x-gzip")) {
             gzip_named = true;
             gzip_ok = gzip_ok || !weightIsZero(params);
         } else if (coding == "*") {

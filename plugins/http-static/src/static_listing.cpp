@@ -1,7 +1,6 @@
 #include "static_listing.hpp"
 
-#include "static_escape.hpp"
-
+#include <gorgon/escape.hpp>
 #include <gorgon/http_date.hpp>
 
 #include <algorithm>
@@ -9,6 +8,11 @@
 namespace gorgon::httpstatic {
 
 namespace {
+
+// A listing shows each name's own characters: control bytes become their numeric references.
+void appendHtml(std::string& out, std::string_view s) {
+    escape::appendHtml(out, s, escape::HtmlControls::references);
+}
 
 // "2024-05-01 12:34" (UTC) from the IMF-fixdate, so the calendar code lives in one place.
 void appendDate(std::string& out, std::int64_t seconds) {
@@ -32,10 +36,10 @@ void appendRow(std::string& out, const ListingEntry& e) {
     // The href is relative to the listing's own URL, which always ends in '/'. Encoding
     // everything but unreserved characters also encodes ':', so no name can pose as a scheme.
     out += "<tr><td><a href=\"";
-    appendUrlEncoded(out, e.name, /*keep_slash=*/false);
+    escape::appendUrl(out, e.name, /*keep_slash=*/false);
     if (e.directory) out += '/';
     out += "\">";
-    appendHtmlEscaped(out, e.name);
+    appendHtml(out, e.name);
     if (e.directory) out += '/';
     out += "</a></td><td class=\"size\">";
     out += e.directory ? std::string("-") : std::to_string(e.size);
@@ -57,12 +61,12 @@ std::string renderListing(const ListingPage& page, std::vector<ListingEntry>& en
         "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Index "
         "of ";
-    appendHtmlEscaped(out, page.url_path);
+    appendHtml(out, page.url_path);
     out +=
         "</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "th,td{padding:.2em 1.2em .2em 0;text-align:left}td.size{text-align:right}</style>\n"
         "</head>\n<body>\n<h1>Index of ";
-    appendHtmlEscaped(out, page.url_path);
+    appendHtml(out, page.url_path);
     out +=
         "</h1>\n<table>\n<thead><tr><th>Name</th><th>Size</th><th>Last modified "
         "(UTC)</th></tr></thead>\n<tbody>\n";

@@ -1,5 +1,7 @@
 #include "static_mime.hpp"
 
+#include <gorgon/text.hpp>
+
 #include <algorithm>
 #include <fstream>
 #include <utility>
@@ -87,14 +89,6 @@ std::string_view withoutParameters(std::string_view type) noexcept {
     return type;
 }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 TypePatterns::TypePatterns(std::vector<std::string> patterns) : patterns_(std::move(patterns)) {
@@ -109,10 +103,10 @@ bool TypePatterns::matches(std::string_view type) const noexcept {
         if (p == "*/*") return true;
         if (p.size() > 2 && p.ends_with("/*")) {
             // "text/*": the type and its slash.
-            return equalsIgnoreCase(type.substr(0, slash + 1),
-                                    std::string_view(p).substr(0, p.size() - 1));
+            return text::equalsIgnoreCase(type.substr(0, slash + 1),
+                                          std::string_view(p).substr(0, p.size() - 1));
         }
-        return equalsIgnoreCase(type, p);
+        return text::equalsIgnoreCase(type, p);
     });
 }
 

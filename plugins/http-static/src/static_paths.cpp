@@ -1,6 +1,6 @@
 #include "static_paths.hpp"
 
-#include "static_escape.hpp"
+#include <gorgon/escape.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -59,7 +59,7 @@ std::string directoryLocation(std::string_view host, std::string_view path,
         out += "http://";
         out += host;
     }
-    appendUrlEncoded(out, path, /*keep_slash=*/true);
+    escape::appendUrl(out, path, /*keep_slash=*/true);
     out += '/';
     bool clean = true;
     for (char c : query) {

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace gorgon::httpstatic {
 
@@ -31,31 +32,25 @@ Host checked(Host host, const Config& config) {
     return host;
 }
 
-}  // namespace
-
-FsLease FsLease::acquire(Host host, const std::string& service) {
-    const void* iface = nullptr;
-    if (host.api()->service_acquire(host.self(), service.c_str(), &iface) != GORGON_OK ||
-        iface == nullptr) {
+// Pins the newest provider of `service`; throws std::runtime_error if there is none, or it is
+// too old.
+FsLease acquireFs(Host host, const std::string& service) {
+    auto lease = FsLease::tryAcquire(host, service);
+    if (!lease) {
         throw std::runtime_error("no plugin provides " + service +
                                  " (is the plugin that does in the plugin directory?)");
     }
-    FsLease lease(host, static_cast<const gorgon_fs_provider*>(iface));
-    if (lease.fs_->struct_size < kFsNeeded) {
+    if ((*lease)->struct_size < kFsNeeded) {
         throw std::runtime_error("the " + service + " provider is too old for http-static");
     }
-    return lease;
+    return std::move(*lease);
 }
 
-void FsLease::reset() noexcept {
-    // The host may already have released it while retiring this generation: harmless then.
-    if (fs_ != nullptr) host_.api()->service_release(host_.self(), fs_);
-    fs_ = nullptr;
-}
+}  // namespace
 
 StaticPlugin::StaticPlugin(Host host, const Config& config)
     : host_(checked(host, config)),
-      fs_(FsLease::acquire(host_, kFilesystem)),
+      fs_(acquireFs(host_, kFilesystem)),
       extension_(makeExtension(this)) {
     if (host_.api()->service_publish(host_.self(), kService, &extension_) != GORGON_OK) {
         throw std::runtime_error("cannot publish http-extension:static");
@@ -71,11 +66,11 @@ FsLease StaticPlugin::leaseFs(std::string_view kind) {
     const std::string service = GORGON_FS_SERVICE_PREFIX + std::string(kind);
     if (service == kFilesystem) {
         const void* current = host_.api()->service_current(host_.self(), kFilesystem);
-        if (current != nullptr && current != fs_.get()) fs_ = FsLease::acquire(host_, service);
+        if (current != nullptr && current != fs_.get()) fs_ = acquireFs(host_, service);
     }
     // Any other kind is not in the descriptor: service_acquire loads its provider from the
     // plugin directory on demand, and this lease keeps it loaded while the route is open.
-    return FsLease::acquire(host_, service);
+    return acquireFs(host_, service);
 }
 
 StaticPlugin::~StaticPlugin() {

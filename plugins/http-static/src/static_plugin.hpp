@@ -8,6 +8,7 @@
 #include <gorgon/http.h>
 #include <gorgon/http_static.h>
 #include <gorgon/plugin.hpp>
+#include <gorgon/service.hpp>
 
 #include <cstddef>
 #include <string>
@@ -18,33 +19,7 @@ namespace gorgon::httpstatic {
 
 // One pin on a filesystem provider ("filesystem:KIND", service_acquire), released when this
 // goes. The provider's code stays mapped while any lease on it lives.
-class FsLease {
-  public:
-    FsLease() = default;
-    // Pins the newest provider of `service`; throws std::runtime_error if there is none, or it
-    // is too old.
-    static FsLease acquire(Host host, const std::string& service);
-    FsLease(FsLease&& o) noexcept : host_(o.host_), fs_(std::exchange(o.fs_, nullptr)) {}
-    FsLease& operator=(FsLease&& o) noexcept {
-        if (this != &o) {
-            reset();
-            host_ = o.host_;
-            fs_ = std::exchange(o.fs_, nullptr);
-        }
-        return *this;
-    }
-    FsLease(const FsLease&) = delete;
-    FsLease& operator=(const FsLease&) = delete;
-    ~FsLease() { reset(); }
-
-    [[nodiscard]] const gorgon_fs_provider* get() const noexcept { return fs_; }
-    void reset() noexcept;
-
-  private:
-    FsLease(Host host, const gorgon_fs_provider* fs) noexcept : host_(host), fs_(fs) {}
-    Host host_;
-    const gorgon_fs_provider* fs_ = nullptr;
-};
+using FsLease = ServiceLease<gorgon_fs_provider>;
 
 class StaticPlugin {
   public:

@@ -1,5 +1,7 @@
 #include "static_range.hpp"
 
+#include <gorgon/text.hpp>
+
 #include <algorithm>
 
 namespace gorgon::httpstatic {
@@ -24,16 +26,6 @@ bool readNumber(std::string_view s, std::size_t& i, std::uint64_t& out) noexcept
     return i != start;
 }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (x != b[i]) return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 bool parseRangeHeader(std::string_view value, RangeSpecs& out) noexcept {
@@ -42,7 +34,7 @@ bool parseRangeHeader(std::string_view value, RangeSpecs& out) noexcept {
     while (!value.empty() && isOws(value.back())) value.remove_suffix(1);
     const std::size_t eq = value.find('=');
     // The range unit is case-insensitive (RFC 9110 §14.1).
-    if (eq == std::string_view::npos || !equalsIgnoreCase(value.substr(0, eq), "bytes")) {
+    if (eq == std::string_view::npos || !text::equalsIgnoreCase(value.substr(0, eq), "bytes")) {
         return false;
     }
     const std::string_view set = value.substr(eq + 1);

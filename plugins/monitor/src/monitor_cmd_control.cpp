@@ -1,8 +1,9 @@
 // Commands that act on the whole process: config show|check|reload, log level, shutdown.
 #include "monitor_commands.hpp"
 #include "monitor_json.hpp"
-#include "monitor_snapshot.hpp"
 #include "monitor_text.hpp"
+
+#include <gorgon/status.hpp>
 
 namespace gorgon::monitor {
 
@@ -53,7 +54,7 @@ Reply configShow(const Request& r) {
                        r.json);
     }
     gorgon_status hs = GORGON_OK;
-    const auto host = hostInfo(r.host, hs);
+    const auto host = status::readProcess(r.host, hs);
     const std::string file = host ? host->config_file : std::string();
     if (r.json) {
         JsonWriter w;
@@ -72,7 +73,7 @@ Reply configCheck(const Request& r, const std::string& path) {
     std::string file = path;
     if (file.empty()) {
         gorgon_status hs = GORGON_OK;
-        if (const auto host = hostInfo(r.host, hs)) file = host->config_file;
+        if (const auto host = status::readProcess(r.host, hs)) file = host->config_file;
     }
     std::vector<std::string> messages = lines(sink.text);
     if (sink.dropped > 0) messages.push_back("(" + std::to_string(sink.dropped) + " more bytes)");
@@ -130,7 +131,7 @@ Reply cmdLog(const Request& r) {
     std::uint32_t level = 0;
     if (r.args.size() == 1) {
         gorgon_status status = GORGON_OK;
-        const auto host = hostInfo(r.host, status);
+        const auto host = status::readProcess(r.host, status);
         if (!host) return hostFailure(r, "reading the host's status", status);
         level = host->log_level;
     } else {

@@ -2,23 +2,24 @@
 #include "monitor_commands.hpp"
 #include "monitor_format.hpp"
 #include "monitor_server.hpp"
-#include "monitor_snapshot.hpp"
 #include "monitor_text.hpp"
+
+#include <gorgon/status.hpp>
 
 namespace gorgon::monitor {
 
 Reply cmdStatus(const Request& r) {
     gorgon_status status = GORGON_OK;
-    const auto host = hostInfo(r.host, status);
+    const auto host = status::readProcess(r.host, status);
     if (!host) return hostFailure(r, "reading the host's status", status);
-    const auto servers = listServers(r.host, status);
+    const auto servers = status::listServers(r.host, status);
     if (!servers) return hostFailure(r, "listing the servers", status);
     return success("status", formatStatus(*host, *servers, r.json));
 }
 
 Reply cmdPlugins(const Request& r) {
     gorgon_status status = GORGON_OK;
-    const auto generations = listGenerations(r.host, status);
+    const auto generations = status::listPlugins(r.host, status);
     if (!generations) return hostFailure(r, "listing the plugins", status);
     return success(std::to_string(generations->size()) + " generations",
                    formatPlugins(*generations, r.json));
@@ -28,10 +29,10 @@ Reply cmdConnections(const Request& r) {
     gorgon_status status = GORGON_OK;
     const std::string server = r.args.empty() ? std::string() : r.args[0];
     if (!server.empty()) {
-        const auto servers = listServers(r.host, status);
+        const auto servers = status::listServers(r.host, status);
         if (!servers) return hostFailure(r, "listing the servers", status);
         bool found = false;
-        for (const ServerInfo& s : *servers) found = found || s.name == server;
+        for (const status::Server& s : *servers) found = found || s.name == server;
         if (!found) {
             return failure(kNotFound, "no server " + quoteForLog(server, 64), r.json);
         }
@@ -40,7 +41,7 @@ Reply cmdConnections(const Request& r) {
     // counted and said to be left out.
     const std::size_t limit = std::max<std::size_t>(r.output_limit / 512, 1);
     std::uint64_t total = 0;
-    const auto conns = listConnections(r.host, server, limit, total, status);
+    const auto conns = status::listConnections(r.host, server, limit, total, status);
     if (!conns) return hostFailure(r, "listing the connections", status);
     const std::int64_t now = r.host.api()->now_ms(r.host.self());
     return success(std::to_string(total) + " connections",
@@ -49,7 +50,7 @@ Reply cmdConnections(const Request& r) {
 
 Reply cmdStats(const Request& r) {
     gorgon_status status = GORGON_OK;
-    const auto stats = listStats(r.host, status);
+    const auto stats = status::listStats(r.host, status);
     if (!stats) return hostFailure(r, "listing the counters", status);
     return success(std::to_string(stats->size()) + " counters", formatStats(*stats, r.json));
 }

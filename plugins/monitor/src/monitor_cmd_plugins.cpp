@@ -3,8 +3,9 @@
 // host, whose message explains any refusal.
 #include "monitor_commands.hpp"
 #include "monitor_json.hpp"
-#include "monitor_snapshot.hpp"
 #include "monitor_text.hpp"
+
+#include <gorgon/status.hpp>
 
 #include <array>
 
@@ -19,10 +20,10 @@ bool isPath(std::string_view s) noexcept {
 }
 
 // The newest generation of `name` that is active, or null.
-const GenerationInfo* activeGeneration(const std::vector<GenerationInfo>& gens,
-                                       std::string_view name) {
-    const GenerationInfo* out = nullptr;
-    for (const GenerationInfo& g : gens) {
+const status::Generation* activeGeneration(const std::vector<status::Generation>& gens,
+                                           std::string_view name) {
+    const status::Generation* out = nullptr;
+    for (const status::Generation& g : gens) {
         if (g.name == name && g.state == "active" &&
             (out == nullptr || g.generation > out->generation)) {
             out = &g;
@@ -31,8 +32,8 @@ const GenerationInfo* activeGeneration(const std::vector<GenerationInfo>& gens,
     return out;
 }
 
-bool listed(const std::vector<GenerationInfo>& gens, const GenerationInfo& g) {
-    for (const GenerationInfo& o : gens) {
+bool listed(const std::vector<status::Generation>& gens, const status::Generation& g) {
+    for (const status::Generation& o : gens) {
         if (o.name == g.name && o.generation == g.generation) return true;
     }
     return false;
@@ -58,7 +59,7 @@ std::string hostMessage(const std::array<char, kErrorCap>& err, gorgon_status st
     return text.empty() ? "host status " + std::to_string(status) : sanitize(text);
 }
 
-void describe(JsonWriter& w, const GenerationInfo& g) {
+void describe(JsonWriter& w, const status::Generation& g) {
     w.beginObject()
         .field("name", g.name)
         .field("version", g.version)
@@ -70,7 +71,7 @@ void describe(JsonWriter& w, const GenerationInfo& g) {
         .endObject();
 }
 
-std::string draining(const GenerationInfo& g) {
+std::string draining(const status::Generation& g) {
     return "generation " + std::to_string(g.generation) +
            (g.connections == 0 ? " holds no connections and is unloaded"
                                : " drains its " + std::to_string(g.connections) +
@@ -88,10 +89,10 @@ Reply cmdLoad(const Request& r) {
                        r.json);
     }
     gorgon_status status = GORGON_OK;
-    const auto before = listGenerations(r.host, status);
+    const auto before = status::listPlugins(r.host, status);
     if (!before) return hostFailure(r, "listing the plugins", status);
     if (!isPath(what)) {
-        if (const GenerationInfo* g = activeGeneration(*before, what)) {
+        if (const status::Generation* g = activeGeneration(*before, what)) {
             return failure(kConflict,
                            "plugin " + what + " is already loaded (generation " +
                                std::to_string(g->generation) + "); use \"reload " + what + "\"",
@@ -105,17 +106,17 @@ Reply cmdLoad(const Request& r) {
         return failure(codeFor(status), "cannot load " + what + ": " + hostMessage(err, status),
                        r.json);
     }
-    const auto after = listGenerations(r.host, status);
+    const auto after = status::listPlugins(r.host, status);
     if (!after) return hostFailure(r, "listing the plugins", status);
-    std::vector<const GenerationInfo*> added;
-    for (const GenerationInfo& g : *after) {
+    std::vector<const status::Generation*> added;
+    for (const status::Generation& g : *after) {
         if (!listed(*before, g)) added.push_back(&g);
     }
     std::string text = "loaded " + what;
     std::string body;
     JsonWriter w;
     w.beginObject().key("loaded").beginArray();
-    for (const GenerationInfo* g : added) {
+    for (const status::Generation* g : added) {
         describe(w, *g);
         body += "loaded " + sanitize(g->name) + " " + sanitize(g->version) + " as generation " +
                 std::to_string(g->generation) + " (" + sanitize(g->file) + ")\n";
@@ -134,9 +135,9 @@ Reply cmdUnload(const Request& r) {
         return failure(kBadRequest, "expected a plugin name, not " + quoteForLog(name, 64), r.json);
     }
     gorgon_status status = GORGON_OK;
-    const auto before = listGenerations(r.host, status);
+    const auto before = status::listPlugins(r.host, status);
     if (!before) return hostFailure(r, "listing the plugins", status);
-    const GenerationInfo* old = activeGeneration(*before, name);
+    const status::Generation* old = activeGeneration(*before, name);
     if (old == nullptr) {
         return failure(kNotFound, "plugin " + name + " is not loaded", r.json);
     }
@@ -165,14 +166,14 @@ Reply cmdReload(const Request& r) {
         return failure(kBadRequest, "expected a plugin name, not " + quoteForLog(name, 64), r.json);
     }
     gorgon_status status = GORGON_OK;
-    const auto before = listGenerations(r.host, status);
+    const auto before = status::listPlugins(r.host, status);
     if (!before) return hostFailure(r, "listing the plugins", status);
-    const GenerationInfo* found = activeGeneration(*before, name);
+    const status::Generation* found = activeGeneration(*before, name);
     if (found == nullptr) {
         return failure(kNotFound, "plugin " + name + " is not loaded; use \"load " + name + "\"",
                        r.json);
     }
-    const GenerationInfo old = *found;
+    const status::Generation old = *found;
     std::array<char, kErrorCap> err{};
     status = r.host.api()->plugin_reload(
         r.host.self(), name.c_str(), path.empty() ? nullptr : path.c_str(), err.data(), err.size());
@@ -184,11 +185,11 @@ Reply cmdReload(const Request& r) {
                            " keeps serving: " + hostMessage(err, status),
                        r.json);
     }
-    const auto after = listGenerations(r.host, status);
+    const auto after = status::listPlugins(r.host, status);
     if (!after) return hostFailure(r, "listing the plugins", status);
-    const GenerationInfo* current = activeGeneration(*after, name);
-    const GenerationInfo* previous = &old;
-    for (const GenerationInfo& g : *after) {
+    const status::Generation* current = activeGeneration(*after, name);
+    const status::Generation* previous = &old;
+    for (const status::Generation& g : *after) {
         if (g.name == name && g.generation == old.generation) previous = &g;
     }
     const std::uint64_t generation = current != nullptr ? current->generation : 0;

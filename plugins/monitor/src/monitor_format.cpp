@@ -38,7 +38,8 @@ std::vector<std::string> splitList(const std::string& joined) {
     return out;
 }
 
-std::string formatStatus(const HostInfo& h, const std::vector<ServerInfo>& servers, bool json) {
+std::string formatStatus(const status::Process& h, const std::vector<status::Server>& servers,
+                         bool json) {
     const std::uint64_t uptime_ms = since(h.now_ms, h.started_ms);
     if (json) {
         JsonWriter w;
@@ -56,7 +57,7 @@ std::string formatStatus(const HostInfo& h, const std::vector<ServerInfo>& serve
             .field("bytes_in", h.bytes_in)
             .field("bytes_out", h.bytes_out)
             .field("generations", static_cast<std::uint64_t>(h.generations));
-        if (h.has_lag) {
+        if (h.has_watchdog) {
             w.key("loop_lag")
                 .beginObject()
                 .field("max_us", h.lag_max_us)
@@ -76,7 +77,7 @@ std::string formatStatus(const HostInfo& h, const std::vector<ServerInfo>& serve
                 .endObject();
         }
         w.key("servers").beginArray();
-        for (const ServerInfo& s : servers) {
+        for (const status::Server& s : servers) {
             w.beginObject().field("name", s.name).field("protocol", s.protocol);
             w.key("listen").beginArray();
             for (const std::string& a : splitList(s.listen)) w.string(a);
@@ -103,7 +104,7 @@ std::string formatStatus(const HostInfo& h, const std::vector<ServerInfo>& serve
     out += "requests:     " + num(h.requests_total) + "\n";
     out += "bytes:        " + num(h.bytes_in) + " in, " + num(h.bytes_out) + " out\n";
     out += "generations:  " + num(h.generations) + "\n";
-    if (h.has_lag) {
+    if (h.has_watchdog) {
         char max[32];
         std::snprintf(max, sizeof max, "%llu.%03llu ms",
                       static_cast<unsigned long long>(h.lag_max_us / 1000),
@@ -125,7 +126,7 @@ std::string formatStatus(const HostInfo& h, const std::vector<ServerInfo>& serve
     out += "\n";
     Table t({"SERVER", "PROTOCOL", "PLUGIN", "CONNS", "TOTAL", "REQUESTS", "INFLIGHT", "IN", "OUT",
              "LISTEN"});
-    for (const ServerInfo& s : servers) {
+    for (const status::Server& s : servers) {
         t.add({s.name, s.protocol, s.plugin.empty() ? "-" : s.plugin, num(s.connections),
                num(s.connections_total), num(s.requests_total), num(s.requests_inflight),
                num(s.bytes_in), num(s.bytes_out), s.listen.empty() ? "-" : s.listen});
@@ -133,11 +134,11 @@ std::string formatStatus(const HostInfo& h, const std::vector<ServerInfo>& serve
     return out + t.render();
 }
 
-std::string formatPlugins(const std::vector<GenerationInfo>& generations, bool json) {
+std::string formatPlugins(const std::vector<status::Generation>& generations, bool json) {
     // By name, then generation: the host lists them in no promised order.
-    std::vector<const GenerationInfo*> sorted;
+    std::vector<const status::Generation*> sorted;
     sorted.reserve(generations.size());
-    for (const GenerationInfo& g : generations) sorted.push_back(&g);
+    for (const status::Generation& g : generations) sorted.push_back(&g);
     std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
         return a->name != b->name ? a->name < b->name : a->generation < b->generation;
     });
@@ -149,7 +150,7 @@ std::string formatPlugins(const std::vector<GenerationInfo>& generations, bool j
             std::size_t end = i;
             while (end < sorted.size() && sorted[end]->name == name) ++end;
             // The plugin's version and file are those of its newest active generation.
-            const GenerationInfo* current = sorted[end - 1];
+            const status::Generation* current = sorted[end - 1];
             for (std::size_t k = i; k < end; ++k) {
                 if (sorted[k]->state == "active") current = sorted[k];
             }
@@ -162,7 +163,7 @@ std::string formatPlugins(const std::vector<GenerationInfo>& generations, bool j
                 .field("sha256", current->sha256);
             w.key("generations").beginArray();
             for (std::size_t k = i; k < end; ++k) {
-                const GenerationInfo& g = *sorted[k];
+                const status::Generation& g = *sorted[k];
                 w.beginObject()
                     .field("generation", g.generation)
                     .field("state", g.state)
@@ -184,7 +185,7 @@ std::string formatPlugins(const std::vector<GenerationInfo>& generations, bool j
     }
     Table t({"NAME", "VERSION", "GEN", "STATE", "CONNS", "INFLIGHT", "REQUESTS", "LOADED", "SHA256",
              "FILE"});
-    for (const GenerationInfo* g : sorted) {
+    for (const status::Generation* g : sorted) {
         t.add({g->name, g->version, num(g->generation), g->state, num(g->connections),
                num(g->requests_inflight), num(g->requests_total), formatTime(g->loaded_ms),
                g->sha256.substr(0, 12), g->file});
@@ -192,13 +193,13 @@ std::string formatPlugins(const std::vector<GenerationInfo>& generations, bool j
     return t.render();
 }
 
-std::string formatConnections(const std::vector<ConnectionInfo>& connections, std::uint64_t total,
-                              std::int64_t now_ms, bool json) {
+std::string formatConnections(const std::vector<status::Connection>& connections,
+                              std::uint64_t total, std::int64_t now_ms, bool json) {
     if (json) {
         JsonWriter w;
         w.beginObject().field("total", total).field("truncated", total > connections.size());
         w.key("connections").beginArray();
-        for (const ConnectionInfo& c : connections) {
+        for (const status::Connection& c : connections) {
             w.beginObject()
                 .field("id", c.id)
                 .field("server", c.server)
@@ -219,7 +220,7 @@ std::string formatConnections(const std::vector<ConnectionInfo>& connections, st
     }
     Table t({"ID", "SERVER", "PLUGIN", "GEN", "STATE", "AGE", "IDLE", "REQUESTS", "IN", "OUT",
              "PENDING", "PEER"});
-    for (const ConnectionInfo& c : connections) {
+    for (const status::Connection& c : connections) {
         t.add({num(c.id), c.server, c.plugin, num(c.generation), c.in_request ? "busy" : "idle",
                formatDuration(since(now_ms, c.opened_ms)),
                formatDuration(since(now_ms, c.active_ms)), num(c.requests), num(c.bytes_in),
@@ -232,17 +233,17 @@ std::string formatConnections(const std::vector<ConnectionInfo>& connections, st
     return out;
 }
 
-std::string formatStats(const std::vector<StatInfo>& stats, bool json) {
-    std::vector<const StatInfo*> sorted;
+std::string formatStats(const std::vector<status::Stat>& stats, bool json) {
+    std::vector<const status::Stat*> sorted;
     sorted.reserve(stats.size());
-    for (const StatInfo& s : stats) sorted.push_back(&s);
+    for (const status::Stat& s : stats) sorted.push_back(&s);
     std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
         return a->plugin != b->plugin ? a->plugin < b->plugin : a->name < b->name;
     });
     if (json) {
         JsonWriter w;
         w.beginObject().key("stats").beginArray();
-        for (const StatInfo* s : sorted) {
+        for (const status::Stat* s : sorted) {
             w.beginObject()
                 .field("plugin", s->plugin)
                 .field("name", s->name)
@@ -253,7 +254,7 @@ std::string formatStats(const std::vector<StatInfo>& stats, bool json) {
         return w.take() + "\n";
     }
     Table t({"PLUGIN", "COUNTER", "VALUE"});
-    for (const StatInfo* s : sorted) t.add({s->plugin, s->name, std::to_string(s->value)});
+    for (const status::Stat* s : sorted) t.add({s->plugin, s->name, std::to_string(s->value)});
     return t.render();
 }
 

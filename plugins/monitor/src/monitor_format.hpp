@@ -2,7 +2,7 @@
 // Pure code: unit-tested directly. The shapes are documented in docs/monitor-protocol.md.
 #pragma once
 
-#include "monitor_snapshot.hpp"
+#include <gorgon/status.hpp>
 
 #include <cstdint>
 #include <string>
@@ -10,12 +10,13 @@
 
 namespace gorgon::monitor {
 
-[[nodiscard]] std::string formatStatus(const HostInfo& host, const std::vector<ServerInfo>& servers,
-                                       bool json);
-[[nodiscard]] std::string formatPlugins(const std::vector<GenerationInfo>& generations, bool json);
-[[nodiscard]] std::string formatConnections(const std::vector<ConnectionInfo>& connections,
+[[nodiscard]] std::string formatStatus(const status::Process& host,
+                                       const std::vector<status::Server>& servers, bool json);
+[[nodiscard]] std::string formatPlugins(const std::vector<status::Generation>& generations,
+                                        bool json);
+[[nodiscard]] std::string formatConnections(const std::vector<status::Connection>& connections,
                                             std::uint64_t total, std::int64_t now_ms, bool json);
-[[nodiscard]] std::string formatStats(const std::vector<StatInfo>& stats, bool json);
+[[nodiscard]] std::string formatStats(const std::vector<status::Stat>& stats, bool json);
 
 // "a, b" -> ["a", "b"] (the host joins a server's addresses with ", ").
 [[nodiscard]] std::vector<std::string> splitList(const std::string& joined);

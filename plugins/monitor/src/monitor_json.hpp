@@ -1,9 +1,8 @@
 // A minimal JSON writer for the monitor's --json replies. Pure code: unit-tested directly.
 //
 // Every string that reaches a reply (plugin names, file paths, peer addresses, configuration
-// text) passes through jsonEscape, which always yields valid JSON: quotes, backslashes and
-// control bytes are escaped, and bytes that are not valid UTF-8 become U+FFFD, so a hostile
-// file name cannot break a script's parser.
+// text) passes through the SDK's gorgon::escape::appendJson (sdk/include/gorgon/escape.hpp),
+// which always yields valid JSON, so a hostile file name cannot break a script's parser.
 #pragma once
 
 #include <cstdint>
@@ -11,9 +10,6 @@
 #include <string_view>
 
 namespace gorgon::monitor {
-
-// The JSON string literal for `text`, quotes included.
-[[nodiscard]] std::string jsonString(std::string_view text);
 
 // Builds one JSON document. Commas are placed by the writer; keys are given before values
 // inside objects. Misuse (a value without a key in an object) is a bug in the caller, not

@@ -4,8 +4,9 @@
 #include "monitor_plugin.hpp"
 #include "monitor_secret.hpp"
 #include "monitor_session.hpp"
-#include "monitor_snapshot.hpp"
 #include "monitor_text.hpp"
+
+#include <gorgon/status.hpp>
 
 #include <unistd.h>
 
@@ -41,9 +42,9 @@ void MonitorServer::checkListeners(const Config& config) const {
     // The addresses are known only once bound; `gorgon --check-config` binds nothing, so there
     // the list is empty and a TCP connection without a secret is refused when it arrives.
     gorgon_status status = GORGON_OK;
-    const auto servers = listServers(host_, status);
+    const auto servers = status::listServers(host_, status);
     if (!servers) return;
-    for (const ServerInfo& s : *servers) {
+    for (const status::Server& s : *servers) {
         if (s.id != id_) continue;
         for (const std::string& address : splitList(s.listen)) {
             if (address.starts_with("unix:")) continue;

@@ -4,9 +4,10 @@
 #include "monitor_framing.hpp"
 #include "monitor_plugin.hpp"
 #include "monitor_server.hpp"
-#include "monitor_snapshot.hpp"
 #include "monitor_text.hpp"
 #include "monitor_tokens.hpp"
+
+#include <gorgon/status.hpp>
 
 #include <algorithm>
 #include <array>
@@ -33,10 +34,10 @@ std::string greetingText(std::string_view rest) {
 // is retired.
 std::uint64_t currentGeneration(Host host) {
     gorgon_status status = GORGON_OK;
-    const auto generations = listGenerations(host, status);
+    const auto generations = status::listPlugins(host, status);
     std::uint64_t out = 0;
     if (!generations) return out;
-    for (const GenerationInfo& g : *generations) {
+    for (const status::Generation& g : *generations) {
         if (g.name == kPluginName && g.state == "active") out = std::max(out, g.generation);
     }
     return out;

@@ -92,10 +92,17 @@ inline void appendJson(std::string& out, std::string_view text) {
     return out;
 }
 
+// How appendHtml writes a control byte (other than TAB and LF in `pictures`): as the visible
+// control picture U+2400 + byte (a status page shows that something odd is there), or as the
+// numeric reference of the byte itself (a listing keeps the name's own characters).
+enum class HtmlControls { pictures, references };
+
 // Appends `text` safe for HTML text and for double- or single-quoted attribute values:
-// & < > " ' become entities, control bytes become numeric references, and bytes that are not
-// valid UTF-8 become U+FFFD, so a name can neither break the markup nor the page's encoding.
-inline void appendHtml(std::string& out, std::string_view text) {
+// & < > " ' become entities, control bytes become numeric references (see HtmlControls), and
+// bytes that are not valid UTF-8 become U+FFFD, so a name can neither break the markup nor the
+// page's encoding.
+inline void appendHtml(std::string& out, std::string_view text,
+                       HtmlControls controls = HtmlControls::pictures) {
     std::size_t i = 0;
     while (i < text.size()) {
         const auto c = static_cast<unsigned char>(text[i]);
@@ -116,7 +123,11 @@ inline void appendHtml(std::string& out, std::string_view text) {
                 out += "&#39;";
                 break;
             default:
-                if (c == '\t' || c == '\n') {
+                if (controls == HtmlControls::references && (c < 0x20 || c == 0x7f)) {
+                    out += "&#";
+                    out += std::to_string(c);
+                    out += ';';
+                } else if (c == '\t' || c == '\n') {
                     out += static_cast<char>(c);
                 } else if (c < 0x20 || c == 0x7f) {
                     out += "&#";
@@ -136,11 +147,33 @@ inline void appendHtml(std::string& out, std::string_view text) {
     }
 }
 
-[[nodiscard]] inline std::string html(std::string_view text) {
+[[nodiscard]] inline std::string html(std::string_view text,
+                                      HtmlControls controls = HtmlControls::pictures) {
     std::string out;
     out.reserve(text.size());
-    appendHtml(out, text);
+    appendHtml(out, text, controls);
     return out;
+}
+
+// Appends `text` percent-encoded (upper-case hex): only unreserved characters
+// (A-Z a-z 0-9 - . _ ~) and, if `keep_slash`, '/' stay as they are. Anything that could end a
+// URL, start a scheme (':') or an attribute ('"') is encoded, so the result is safe inside a
+// quoted href and a Location header.
+inline void appendUrl(std::string& out, std::string_view text, bool keep_slash) {
+    constexpr char kHex[] = "0123456789ABCDEF";
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                                c == '~';
+        if (unreserved || (keep_slash && c == '/')) {
+            out += ch;
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 0x0f];
+        }
+    }
 }
 
 }  // namespace gorgon::escape
