@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import textwrap
@@ -21,12 +20,12 @@ import time
 import unittest
 
 from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
+from reload_load import reload_under_wrk
 from test_http_protocol import check_clean_exit
 
 PLUGINS = ("http.so", "http-status.so")
 CURL_TIMEOUT = 20
 PROMTOOL = os.environ.get("PROMTOOL", "promtool")
-WRK = os.environ.get("WRK", "wrk")
 
 
 def copy_plugins(dest):
@@ -257,40 +256,9 @@ class ReloadUnderLoad(unittest.TestCase):
         self.g.start(expect_servers=("web",))
         self.address = self.g.address("web")
 
-    def replace(self, n):
-        """Puts new content (the same code plus trailing bytes, which the loader ignores) in
-        place of http-status.so, atomically, as a package manager would."""
-        path = os.path.join(self.plugin_dir, "http-status.so")
-        shutil.copy2(path, path + ".new")
-        with open(path + ".new", "ab") as f:
-            f.write(b"\0gorgon-status-reload-test %d\0" % n)
-        os.rename(path + ".new", path)
-
     def test_reloads_under_wrk_lose_nothing(self):
         url = "http://%s:%d/healthz" % self.address
-        # Long enough never to end by itself: stopped with SIGINT once the reloads are done.
-        wrk = subprocess.Popen([WRK, "-t1", "-c8", "-d120s", "--timeout", "10s", url],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            for generation in (2, 3, 4):
-                start = len(self.g.log())
-                self.replace(generation)
-                self.g.signal(signal.SIGHUP)
-                self.g.wait_log(rf"plugin http-status reloaded: generation {generation}\b",
-                                start=start, timeout=30)
-                # The old generation is released once its routes have moved on.
-                self.g.wait_log(rf"plugin http-status generation {generation - 1} unloaded",
-                                start=start, timeout=30)
-                self.assertIsNone(wrk.poll(), "wrk ended early")
-        finally:
-            if wrk.poll() is None:
-                wrk.send_signal(signal.SIGINT)
-            out, _ = wrk.communicate(timeout=30)
-        m = re.search(r"(\d+) requests in", out)
-        self.assertIsNotNone(m, out)
-        self.assertGreater(int(m.group(1)), 0, out)
-        self.assertNotIn("Socket errors", out)
-        self.assertNotIn("Non-2xx", out)
+        reload_under_wrk(self, self.g, self.plugin_dir, "http-status", url, (2, 3, 4))
         doc = json.loads(Curl(self.address)("/status?format=json")[2])
         status = [g for g in doc["plugins"] if g["name"] == "http-status"]
         self.assertEqual([(g["generation"], g["state"]) for g in status], [(4, "active")])
