@@ -207,17 +207,22 @@ class Gorgon:
         if problem:
             raise AssertionError(problem)
 
-    def wait_exit(self, code, timeout=20.0):
-        """Waits for gorgon to exit by itself, which it must do with `code` and no sanitizer
-        report; returns the code."""
-        self.expect_exit(code)
+    def _wait_or_kill(self, timeout, what):
+        """Waits `timeout` s for gorgon to end; if it does not, SIGKILLs it (so no test leaves a
+        server behind) and fails, saying it did not `what` in time."""
         try:
             self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
             self.checked = True
-            raise AssertionError(f"gorgon did not exit within {timeout}s\n{self.log()}")
+            raise AssertionError(f"gorgon did not {what} within {timeout}s\n{self.log()}")
+
+    def wait_exit(self, code, timeout=20.0):
+        """Waits for gorgon to exit by itself, which it must do with `code` and no sanitizer
+        report; returns the code."""
+        self.expect_exit(code)
+        self._wait_or_kill(timeout, "exit")
         self.check_exit()
         return self.proc.returncode
 
@@ -228,13 +233,7 @@ class Gorgon:
             return None
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                self.checked = True
-                raise AssertionError(f"gorgon did not stop within {timeout}s\n{self.log()}")
+            self._wait_or_kill(timeout, "stop")
         self.check_exit()
         return self.proc.returncode
 
