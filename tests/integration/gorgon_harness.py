@@ -8,6 +8,7 @@ import grp
 import os
 import pwd
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -50,6 +51,20 @@ def run_gorgon(args, cwd, timeout=30, user=None, group=None):
                        stdin=subprocess.DEVNULL, **kw)
     assert_no_sanitizer_report(p.stdout + p.stderr, f"gorgon {' '.join(args)}")
     return p
+
+
+def copy_plugins(dest, names, source=None):
+    """Copies plugin files `names` ("http.so"...) from the build tree (or `source`) into `dest`,
+    made if need be, so that no other plugin can be picked up, with the permissions the host
+    insists on (0644). A missing plugin fails the caller, naming the one to build."""
+    source = source or PLUGIN_DIR
+    os.makedirs(dest, exist_ok=True)
+    for name in names:
+        src = os.path.join(source, name)
+        if not os.path.exists(src):
+            raise AssertionError(f"{src} is missing: build the {name[:-3]} plugin")
+        shutil.copyfile(src, os.path.join(dest, name))
+        os.chmod(os.path.join(dest, name), 0o644)
 
 
 def unprivileged_account():

@@ -16,7 +16,7 @@ import tempfile
 import textwrap
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
+from gorgon_harness import Gorgon, check_config, copy_plugins as harness_copy_plugins
 from test_ftp import clean_exit_problem, crypt_hash
 
 PLUGINS = ("http.so", "http-static.so", "ftp.so", "fs-os.so", "fs-union.so")
@@ -25,12 +25,7 @@ TIMEOUT = 10
 
 
 def copy_plugins(dest, names=PLUGINS):
-    for name in names:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the {name[:-3]} plugin")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
+    harness_copy_plugins(dest, names)
 
 
 def write(path, data):

@@ -17,7 +17,7 @@ import tempfile
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon
+from gorgon_harness import Gorgon, copy_plugins as harness_copy_plugins
 
 PLUGINS = ("ftp.so", "fs-os.so")
 SECRET = b"TOP-SECRET-OUTSIDE-THE-ROOT"
@@ -28,12 +28,7 @@ IS_ROOT = os.geteuid() == 0
 def copy_plugins(dest):
     """Copies the ftp and fs-os plugins into `dest`, so that no other plugin of the build tree
     can be picked up, with the permissions the host insists on."""
-    for name in PLUGINS:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the ftp and fs-os plugins")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
+    harness_copy_plugins(dest, PLUGINS)
 
 
 def crypt_hash(password):

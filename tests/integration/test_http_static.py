@@ -10,7 +10,6 @@ import hashlib
 import os
 import pwd
 import re
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -18,7 +17,8 @@ import textwrap
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon, check_config, unprivileged_account
+from gorgon_harness import (Gorgon, check_config, copy_plugins as harness_copy_plugins,
+                            unprivileged_account)
 from test_http_protocol import HttpClient
 
 PLUGINS = ("http.so", "http-static.so", "fs-os.so")
@@ -30,12 +30,7 @@ CURL_TIMEOUT = 20
 def copy_plugins(dest):
     """Copies the three plugins into `dest`, so that no other plugin of the build tree can be
     picked up, with the permissions the host insists on."""
-    for name in PLUGINS:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the http, http-static and fs-os plugins")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
+    harness_copy_plugins(dest, PLUGINS)
 
 
 def clean_exit_problem(g):

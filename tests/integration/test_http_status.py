@@ -12,14 +12,13 @@ Every curl, promtool and wrk call has a deadline, and every server is stopped.
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import textwrap
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
+from gorgon_harness import Gorgon, check_config, copy_plugins as harness_copy_plugins
 from reload_load import reload_under_wrk
 from test_http_protocol import check_clean_exit
 
@@ -31,13 +30,7 @@ PROMTOOL = os.environ.get("PROMTOOL", "promtool")
 def copy_plugins(dest):
     """Copies the two plugins into `dest`, so that no other plugin of the build tree is picked
     up, with the permissions the host insists on."""
-    os.makedirs(dest, exist_ok=True)
-    for name in PLUGINS:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the http and http-status plugins")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
+    harness_copy_plugins(dest, PLUGINS)
 
 
 def config(plugin_dir, route_config="{}"):
