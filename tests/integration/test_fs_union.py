@@ -7,7 +7,6 @@ The pure parts (the layer list, path normalisation, listing merges) are in
 tests/unit/fs_union_test.cpp. Every socket has a timeout, and the server is always stopped.
 """
 import ftplib
-import http.client
 import io
 import json
 import os
@@ -17,6 +16,7 @@ import textwrap
 import unittest
 
 from gorgon_harness import Gorgon, check_config, copy_plugins as harness_copy_plugins
+from http_client import http_get
 from test_ftp import clean_exit_problem, crypt_hash
 
 PLUGINS = ("http.so", "http-static.so", "ftp.so", "fs-os.so", "fs-union.so")
@@ -125,14 +125,7 @@ class FsUnion(unittest.TestCase):
     # ---- helpers ----
 
     def get(self, path):
-        host, port = self.g.address("web")
-        c = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
-        try:
-            c.request("GET", path)
-            r = c.getresponse()
-            return r.status, r.read()
-        finally:
-            c.close()
+        return http_get(self.g.address("web"), path, timeout=TIMEOUT)
 
     def ftp(self, user="anonymous", password="test@example"):
         f = ftplib.FTP()

@@ -16,6 +16,7 @@ import time
 import unittest
 
 from gorgon_harness import Gorgon
+from http_client import http_get
 from reload_load import reload_plugin, replace_plugin
 from test_http_static import clean_exit_problem, copy_plugins
 
@@ -63,14 +64,7 @@ class HttpStaticReload(unittest.TestCase):
         self.host, self.port = self.g.address("web")
 
     def get(self, path, conn=None):
-        c = conn or http.client.HTTPConnection(self.host, self.port, timeout=10)
-        try:
-            c.request("GET", path)
-            r = c.getresponse()
-            return r.status, r.read()
-        finally:
-            if conn is None:
-                c.close()
+        return http_get((self.host, self.port), path, timeout=10, conn=conn)
 
     def replace(self, name):
         """Rewrites plugin `name` (see replace_plugin), sends SIGHUP; returns the log offset."""
