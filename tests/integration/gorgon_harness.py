@@ -262,6 +262,32 @@ class Gorgon:
             self.tmp.cleanup()
 
 
+def clean_exit_problem(gorgon, allowed_errors=()):
+    """Stops gorgon (SIGTERM); returns why its exit was not clean, or None: a non-zero status,
+    a sanitizer report, an exception caught at a plugin boundary, or an [error] line in the log
+    but those matching one of `allowed_errors` (regexes: the failures a test provoked on
+    purpose)."""
+    rc = gorgon.stop()
+    output = gorgon.output()
+    log = gorgon.log()
+    if rc != 0:
+        return f"gorgon exited with {rc}\nlog:\n{log[-5000:]}\noutput:\n{output[-5000:]}"
+    if re.search(r"(?i)sanitizer|runtime error", output):
+        return f"sanitizer report:\n{output[-5000:]}"
+    for line in log.splitlines():
+        if re.search(r"[Ee]xception", line) or (
+                "[error]" in line and not any(re.search(a, line) for a in allowed_errors)):
+            return f"unexpected log line: {line}\nlog:\n{log[-5000:]}"
+    return None
+
+
+def check_clean_exit(gorgon, allowed_errors=()):
+    """clean_exit_problem(), raised as an AssertionError."""
+    problem = clean_exit_problem(gorgon, allowed_errors)
+    if problem:
+        raise AssertionError(problem)
+
+
 def check_config(path_or_text, user=None, group=None):
     """Runs gorgon --check-config in a scratch directory; returns (exit code, output). A
     sanitizer report fails the caller. `user`/`group`: as in run_gorgon."""

@@ -17,7 +17,7 @@ import tempfile
 import time
 import unittest
 
-from gorgon_harness import Gorgon, copy_plugins as harness_copy_plugins
+from gorgon_harness import Gorgon, copy_plugins as harness_copy_plugins, clean_exit_problem
 
 PLUGINS = ("ftp.so", "fs-os.so")
 SECRET = b"TOP-SECRET-OUTSIDE-THE-ROOT"
@@ -111,20 +111,6 @@ def server_config(plugin_dir, settings, extra_servers=()):
             "    fs-os: {}\n"
             "    ftp: {}\n"
             f"servers: {json.dumps(servers)}\n")
-
-
-def clean_exit_problem(g):
-    """Stops gorgon; returns why its exit was not clean, or None."""
-    rc = g.stop()
-    output = g.output()
-    log = g.log()
-    if rc != 0:
-        return f"gorgon exited with {rc}\nlog:\n{log[-5000:]}\noutput:\n{output[-5000:]}"
-    if re.search(r"\[error\]|[Ee]xception", log):
-        return f"errors in the log:\n{log[-5000:]}"
-    if re.search(r"(?i)sanitizer|runtime error", output):
-        return f"sanitizer report:\n{output[-5000:]}"
-    return None
 
 
 class Control:
