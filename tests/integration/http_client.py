@@ -4,6 +4,7 @@ Tests that check the wire itself (framing, malformed requests) keep their raw so
 test_http_protocol.HttpClient; this is for the ones that only need an answer.
 """
 import http.client
+import subprocess
 
 TIMEOUT = 10.0
 
@@ -27,3 +28,21 @@ def http_get(address, path, timeout=TIMEOUT, conn=None):
     """GET `path` (see http_request); returns (status, body)."""
     status, _, body = http_request(address, "GET", path, timeout=timeout, conn=conn)
     return status, body
+
+
+def curl_response(args, max_time=10, timeout=20):
+    """Runs `curl -sS --max-time max_time *args`, where `args` put the head and then the body on
+    stdout (-i, or -D - -o -); returns (status, headers as a dict with lower-case names, body
+    bytes). A curl failure fails the caller; `timeout` bounds the whole run."""
+    p = subprocess.run(["curl", "-sS", "--max-time", str(max_time), *args], capture_output=True,
+                       timeout=timeout, stdin=subprocess.DEVNULL)
+    if p.returncode != 0:
+        raise AssertionError(f"curl {args} failed: {p.stderr.decode(errors='replace')}")
+    head, _, body = p.stdout.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, body

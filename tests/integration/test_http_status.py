@@ -19,6 +19,7 @@ import time
 import unittest
 
 from gorgon_harness import Gorgon, check_config, copy_plugins as harness_copy_plugins
+from http_client import curl_response
 from reload_load import reload_under_wrk
 from test_http_protocol import check_clean_exit
 
@@ -57,19 +58,8 @@ class Curl:
         """(status, headers as a lower-cased dict, body bytes) of one request."""
         # The head and the body both go to stdout (with -I, curl writes the head there itself).
         head_to = [] if "-I" in args else ["-D", "-"]
-        p = subprocess.run(["curl", "-sS", "--max-time", str(CURL_TIMEOUT), *head_to, "-o", "-",
-                            *args, self.base + path],
-                           capture_output=True, timeout=CURL_TIMEOUT + 10)
-        if p.returncode != 0:
-            raise AssertionError(f"curl {path} failed: {p.stderr.decode(errors='replace')}")
-        head, _, body = p.stdout.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        return status, headers, body
+        return curl_response([*head_to, "-o", "-", *args, self.base + path],
+                             max_time=CURL_TIMEOUT, timeout=CURL_TIMEOUT + 10)
 
 
 def metric(text, name, labels=""):
