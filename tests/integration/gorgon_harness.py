@@ -5,6 +5,7 @@ Tests write a YAML config whose listeners use port 0; the harness waits for the 
 environment CTest sets: GORGON_BIN, GORGON_PLUGIN_DIR, GORGON_FIXTURE_DIR.
 """
 import grp
+import json
 import os
 import pwd
 import re
@@ -65,6 +66,31 @@ def copy_plugins(dest, names, source=None):
             raise AssertionError(f"{src} is missing: build the {name[:-3]} plugin")
         shutil.copyfile(src, os.path.join(dest, name))
         os.chmod(os.path.join(dest, name), 0o644)
+
+
+def gorgon_config(plugin_dir, load, servers):
+    """A config's YAML: a private plugin directory, a runtime directory in the test's own
+    (@DIR@), the plugins in `load` (names, each with no settings) and `servers` (dicts, written
+    as JSON, which YAML reads; see http_server and ftp_server)."""
+    plugins = "".join(f"    {name}: {{}}\n" for name in load)
+    return ("plugins:\n"
+            f"  directory: {plugin_dir}\n"
+            "  runtime_directory: @DIR@/run\n"
+            "  load:\n" + plugins +
+            f"servers: {json.dumps(list(servers))}\n")
+
+
+def http_server(routes, name="web", listen=("127.0.0.1:0",), **config):
+    """An http server entry for gorgon_config: `routes` ([{"extension": ..., "config": {...}}])
+    and any further http settings."""
+    return {"name": name, "protocol": "http", "listen": list(listen),
+            "config": {"routes": list(routes), **config}}
+
+
+def ftp_server(config, name="ftp", listen=("127.0.0.1:0",), **entry):
+    """An ftp server entry for gorgon_config: `config` (the ftp settings) and any further keys
+    of the server entry (tls...)."""
+    return {"name": name, "protocol": "ftp", "listen": list(listen), **entry, "config": config}
 
 
 def unprivileged_account():

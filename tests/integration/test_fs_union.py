@@ -15,9 +15,10 @@ import tempfile
 import textwrap
 import unittest
 
-from gorgon_harness import Gorgon, check_config, copy_plugins as harness_copy_plugins
+from gorgon_harness import (Gorgon, check_config, copy_plugins as harness_copy_plugins,
+                            ftp_server, gorgon_config, http_server)
 from http_client import http_get
-from test_ftp import clean_exit_problem, crypt_hash
+from test_ftp import clean_exit_problem, crypt_hash, ftp_login
 
 PLUGINS = ("http.so", "http-static.so", "ftp.so", "fs-os.so", "fs-union.so")
 SECRET = b"TOP-SECRET-OUTSIDE-THE-LAYERS"
@@ -66,31 +67,10 @@ def config(plugin_dir, union_root, passwd):
         "virtual_users": {"file": passwd, "root": union_root, "write": True},
         "login_failure_delay": "50ms",
     }
-    return textwrap.dedent(f"""\
-        plugins:
-          directory: {plugin_dir}
-          runtime_directory: @DIR@/run
-          load:
-            fs-os: {{}}
-            http-static: {{}}
-            http: {{}}
-            ftp: {{}}
-        servers:
-          - name: web
-            protocol: http
-            listen: ["127.0.0.1:0"]
-            config:
-              routes:
-                - extension: static
-                  config:
-                    filesystem: union
-                    root: "{union_root}"
-                    listing: true
-          - name: ftp
-            protocol: ftp
-            listen: ["127.0.0.1:0"]
-            config: {json.dumps(ftp)}
-        """)
+    web = http_server([{"extension": "static",
+                        "config": {"filesystem": "union", "root": union_root, "listing": True}}])
+    return gorgon_config(plugin_dir, ("fs-os", "http-static", "http", "ftp"),
+                         [web, ftp_server(ftp)])
 
 
 class FsUnion(unittest.TestCase):
@@ -128,18 +108,7 @@ class FsUnion(unittest.TestCase):
         return http_get(self.g.address("web"), path, timeout=TIMEOUT)
 
     def ftp(self, user="anonymous", password="test@example"):
-        f = ftplib.FTP()
-        f.connect(*self.g.address("ftp"), timeout=TIMEOUT)
-        f.login(user, password)
-        self.addCleanup(self._close, f)
-        return f
-
-    @staticmethod
-    def _close(f):
-        try:
-            f.quit()
-        except (*ftplib.all_errors, AttributeError):
-            f.close()
+        return ftp_login(self, self.g.address("ftp"), user, password)
 
     @staticmethod
     def retr(f, path):

@@ -7,7 +7,6 @@ classes are not run twice). Every socket has a timeout, and every server is stop
 """
 import ftplib
 import io
-import json
 import os
 import re
 import shutil
@@ -17,7 +16,8 @@ import tempfile
 import time
 import unittest
 
-from gorgon_harness import Gorgon, copy_plugins as harness_copy_plugins, clean_exit_problem
+from gorgon_harness import (Gorgon, clean_exit_problem, copy_plugins as harness_copy_plugins,
+                            ftp_server, gorgon_config)
 
 PLUGINS = ("ftp.so", "fs-os.so")
 SECRET = b"TOP-SECRET-OUTSIDE-THE-ROOT"
@@ -102,15 +102,27 @@ def server_config(plugin_dir, settings, extra_servers=()):
     which YAML reads), listening on 127.0.0.1 (and ::1 where there is IPv6), plus any further
     server entries."""
     listen = ["127.0.0.1:0"] + (["[::1]:0"] if HAVE_IPV6 else [])
-    servers = [{"name": "ftp", "protocol": "ftp", "listen": listen, "config": settings}]
-    servers += list(extra_servers)
-    return ("plugins:\n"
-            f"  directory: {plugin_dir}\n"
-            "  runtime_directory: @DIR@/run\n"
-            "  load:\n"
-            "    fs-os: {}\n"
-            "    ftp: {}\n"
-            f"servers: {json.dumps(servers)}\n")
+    return gorgon_config(plugin_dir, ("fs-os", "ftp"),
+                         [ftp_server(settings, listen=listen), *extra_servers])
+
+
+def close_ftp(f):
+    """QUIT, or just close when the session is already gone (closed, the server went, a TLS
+    shutdown that failed)."""
+    try:
+        f.quit()
+    except (*ftplib.all_errors, AttributeError, ValueError):
+        f.close()
+
+
+def ftp_login(test, addr, user="anonymous", password="test@example", passive=True):
+    """An ftplib session to `addr`, logged in as `user`, closed when `test` ends."""
+    f = ftplib.FTP()
+    f.connect(*addr, timeout=TIMEOUT)
+    test.addCleanup(close_ftp, f)
+    f.set_pasv(passive)
+    f.login(user, password)
+    return f
 
 
 class Control:
@@ -223,19 +235,7 @@ class FtpServerCase(unittest.TestCase):
             raise AssertionError(problem)
 
     def ftp(self, user="anonymous", password="test@example", passive=True):
-        f = ftplib.FTP()
-        f.connect(*self.addr, timeout=TIMEOUT)
-        f.set_pasv(passive)
-        f.login(user, password)
-        self.addCleanup(self._close, f)
-        return f
-
-    @staticmethod
-    def _close(f):
-        try:
-            f.quit()
-        except (*ftplib.all_errors, AttributeError):  # already closed, or the server went
-            f.close()
+        return ftp_login(self, self.addr, user, password, passive)
 
     def control(self, source=None):
         c = Control(self.addr, source)

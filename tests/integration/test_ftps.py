@@ -7,7 +7,6 @@ deadline, and the server is stopped at the end.
 """
 import ftplib
 import io
-import json
 import os
 import re
 import shutil
@@ -17,8 +16,8 @@ import subprocess
 import tempfile
 import unittest
 
-from gorgon_harness import Gorgon
-from test_ftp import (TIMEOUT, Control, clean_exit_problem, copy_plugins, make_tree,
+from gorgon_harness import Gorgon, gorgon_config
+from test_ftp import (TIMEOUT, Control, clean_exit_problem, close_ftp, copy_plugins, make_tree,
                       standard_settings)
 from tls_pki import Pki
 
@@ -100,13 +99,7 @@ class Ftps(unittest.TestCase):
              "tls": tls(mode="implicit"), "config": settings("implicit")},
             {"name": "plain", "protocol": "ftp", "listen": listen, "config": settings("plain")},
         ]
-        return ("plugins:\n"
-                f"  directory: {cls.plugin_dir}\n"
-                "  runtime_directory: @DIR@/run\n"
-                "  load:\n"
-                "    fs-os: {}\n"
-                "    ftp: {}\n"
-                f"servers: {json.dumps(servers)}\n")
+        return gorgon_config(cls.plugin_dir, ("fs-os", "ftp"), servers)
 
     @classmethod
     def tearDownClass(cls):
@@ -127,17 +120,10 @@ class Ftps(unittest.TestCase):
     def ftps(self, server="strict", cls=ReusingFtpTls, user="writer", password="rw-secret"):
         f = cls(context=self.context(), timeout=TIMEOUT)
         f.connect(*self.addr[server], timeout=TIMEOUT)
-        self.addCleanup(self._close, f)
+        self.addCleanup(close_ftp, f)
         if user is not None:
             f.login(user, password)
         return f
-
-    @staticmethod
-    def _close(f):
-        try:
-            f.quit()
-        except (*ftplib.all_errors, AttributeError, ValueError):
-            f.close()
 
     def control(self, server):
         c = Control(self.addr[server])
