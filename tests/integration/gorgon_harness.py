@@ -314,6 +314,31 @@ def check_clean_exit(gorgon, allowed_errors=()):
         raise AssertionError(problem)
 
 
+def start_or_discard(gorgon, scratch, servers):
+    """For a setUpClass: starts `gorgon` and returns {server: (host, port)} for `servers`. If
+    that fails, no tearDownClass will run: stops it, removes the class's `scratch` directory
+    and re-raises."""
+    try:
+        gorgon.start(expect_servers=servers)
+        return {name: gorgon.address(name) for name in servers}
+    except BaseException:
+        gorgon.__exit__(None, None, None)
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def stop_and_discard(gorgon, scratch):
+    """For a tearDownClass: stops `gorgon`, removes `scratch`, then fails if its exit was not
+    clean (see clean_exit_problem)."""
+    try:
+        problem = clean_exit_problem(gorgon)
+    finally:
+        gorgon.__exit__(None, None, None)
+        shutil.rmtree(scratch, ignore_errors=True)
+    if problem:
+        raise AssertionError(problem)
+
+
 def check_config(path_or_text, user=None, group=None):
     """Runs gorgon --check-config in a scratch directory; returns (exit code, output). A
     sanitizer report fails the caller. `user`/`group`: as in run_gorgon."""

@@ -10,15 +10,15 @@ import ftplib
 import io
 import json
 import os
-import shutil
 import tempfile
 import textwrap
 import unittest
 
 from gorgon_harness import (Gorgon, check_config, copy_plugins as harness_copy_plugins,
-                            ftp_server, gorgon_config, http_server)
+                            ftp_server, gorgon_config, http_server, start_or_discard,
+                            stop_and_discard)
 from http_client import http_get
-from test_ftp import clean_exit_problem, crypt_hash, ftp_login
+from test_ftp import crypt_hash, ftp_login
 
 PLUGINS = ("http.so", "http-static.so", "ftp.so", "fs-os.so", "fs-union.so")
 SECRET = b"TOP-SECRET-OUTSIDE-THE-LAYERS"
@@ -85,22 +85,11 @@ class FsUnion(unittest.TestCase):
         with open(passwd, "w") as f:
             f.write(f"writer:{crypt_hash('w-secret')}::rw\n")
         cls.g = Gorgon(config(cls.plugin_dir, cls.union, passwd))
-        try:
-            cls.g.start(expect_servers=("web", "ftp"))
-        except BaseException:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-            raise
+        start_or_discard(cls.g, cls.base, ("web", "ftp"))
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            problem = clean_exit_problem(cls.g)
-        finally:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-        if problem:
-            raise AssertionError(problem)
+        stop_and_discard(cls.g, cls.base)
 
     # ---- helpers ----
 

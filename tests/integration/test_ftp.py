@@ -17,7 +17,7 @@ import time
 import unittest
 
 from gorgon_harness import (Gorgon, clean_exit_problem, copy_plugins as harness_copy_plugins,
-                            ftp_server, gorgon_config)
+                            ftp_server, gorgon_config, start_or_discard, stop_and_discard)
 
 PLUGINS = ("ftp.so", "fs-os.so")
 SECRET = b"TOP-SECRET-OUTSIDE-THE-ROOT"
@@ -216,23 +216,11 @@ class FtpServerCase(unittest.TestCase):
         os.makedirs(cls.plugin_dir)
         copy_plugins(cls.plugin_dir)
         cls.g = Gorgon(server_config(cls.plugin_dir, cls.settings(cls.base, cls.root)))
-        try:
-            cls.g.start(expect_servers=("ftp",))
-            cls.addr = cls.g.address("ftp")
-        except BaseException:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-            raise
+        cls.addr = start_or_discard(cls.g, cls.base, ("ftp",))["ftp"]
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            problem = clean_exit_problem(cls.g)
-        finally:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-        if problem:
-            raise AssertionError(problem)
+        stop_and_discard(cls.g, cls.base)
 
     def ftp(self, user="anonymous", password="test@example", passive=True):
         return ftp_login(self, self.addr, user, password, passive)

@@ -16,8 +16,8 @@ import subprocess
 import tempfile
 import unittest
 
-from gorgon_harness import Gorgon, gorgon_config
-from test_ftp import (TIMEOUT, Control, clean_exit_problem, close_ftp, copy_plugins, make_tree,
+from gorgon_harness import Gorgon, gorgon_config, start_or_discard, stop_and_discard
+from test_ftp import (TIMEOUT, Control, close_ftp, copy_plugins, make_tree,
                       standard_settings)
 from tls_pki import Pki
 
@@ -67,14 +67,8 @@ class Ftps(unittest.TestCase):
         except BaseException:
             shutil.rmtree(cls.base, ignore_errors=True)
             raise
-        try:
-            cls.g.start(expect_servers=("strict", "open", "open13", "implicit", "plain"))
-            cls.addr = {name: cls.g.address(name)
-                        for name in ("strict", "open", "open13", "implicit", "plain")}
-        except BaseException:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-            raise
+        cls.addr = start_or_discard(cls.g, cls.base,
+                                    ("strict", "open", "open13", "implicit", "plain"))
 
     @classmethod
     def config(cls):
@@ -103,13 +97,7 @@ class Ftps(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            problem = clean_exit_problem(cls.g)
-        finally:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-        if problem:
-            raise AssertionError(problem)
+        stop_and_discard(cls.g, cls.base)
 
     # ---- helpers ----
 
