@@ -5,6 +5,7 @@ Tests write a YAML config whose listeners use port 0; the harness waits for the 
 environment CTest sets: GORGON_BIN, GORGON_PLUGIN_DIR, GORGON_FIXTURE_DIR.
 """
 import grp
+import json
 import os
 import pwd
 import re
@@ -51,6 +52,45 @@ def run_gorgon(args, cwd, timeout=30, user=None, group=None):
                        stdin=subprocess.DEVNULL, **kw)
     assert_no_sanitizer_report(p.stdout + p.stderr, f"gorgon {' '.join(args)}")
     return p
+
+
+def copy_plugins(dest, names, source=None):
+    """Copies plugin files `names` ("http.so"...) from the build tree (or `source`) into `dest`,
+    made if need be, so that no other plugin can be picked up, with the permissions the host
+    insists on (0644). A missing plugin fails the caller, naming the one to build."""
+    source = source or PLUGIN_DIR
+    os.makedirs(dest, exist_ok=True)
+    for name in names:
+        src = os.path.join(source, name)
+        if not os.path.exists(src):
+            raise AssertionError(f"{src} is missing: build the {name[:-3]} plugin")
+        shutil.copyfile(src, os.path.join(dest, name))
+        os.chmod(os.path.join(dest, name), 0o644)
+
+
+def gorgon_config(plugin_dir, load, servers):
+    """A config's YAML: a private plugin directory, a runtime directory in the test's own
+    (@DIR@), the plugins in `load` (names, each with no settings) and `servers` (dicts, written
+    as JSON, which YAML reads; see http_server and ftp_server)."""
+    plugins = "".join(f"    {name}: {{}}\n" for name in load)
+    return ("plugins:\n"
+            f"  directory: {plugin_dir}\n"
+            "  runtime_directory: @DIR@/run\n"
+            "  load:\n" + plugins +
+            f"servers: {json.dumps(list(servers))}\n")
+
+
+def http_server(routes, name="web", listen=("127.0.0.1:0",), **config):
+    """An http server entry for gorgon_config: `routes` ([{"extension": ..., "config": {...}}])
+    and any further http settings."""
+    return {"name": name, "protocol": "http", "listen": list(listen),
+            "config": {"routes": list(routes), **config}}
+
+
+def ftp_server(config, name="ftp", listen=("127.0.0.1:0",), **entry):
+    """An ftp server entry for gorgon_config: `config` (the ftp settings) and any further keys
+    of the server entry (tls...)."""
+    return {"name": name, "protocol": "ftp", "listen": list(listen), **entry, "config": config}
 
 
 def unprivileged_account():
@@ -239,17 +279,22 @@ class Gorgon:
         if problem:
             raise AssertionError(problem)
 
-    def wait_exit(self, code, timeout=20.0):
-        """Waits for gorgon to exit by itself, which it must do with `code` and no sanitizer
-        report; returns the code."""
-        self.expect_exit(code)
+    def _wait_or_kill(self, timeout, what):
+        """Waits `timeout` s for gorgon to end; if it does not, SIGKILLs it (so no test leaves a
+        server behind) and fails, saying it did not `what` in time."""
         try:
             self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
             self.checked = True
-            raise AssertionError(f"gorgon did not exit within {timeout}s\n{self.log()}")
+            raise AssertionError(f"gorgon did not {what} within {timeout}s\n{self.log()}")
+
+    def wait_exit(self, code, timeout=20.0):
+        """Waits for gorgon to exit by itself, which it must do with `code` and no sanitizer
+        report; returns the code."""
+        self.expect_exit(code)
+        self._wait_or_kill(timeout, "exit")
         self.check_exit()
         return self.proc.returncode
 
@@ -260,13 +305,7 @@ class Gorgon:
             return None
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                self.checked = True
-                raise AssertionError(f"gorgon did not stop within {timeout}s\n{self.log()}")
+            self._wait_or_kill(timeout, "stop")
         self.check_exit()
         return self.proc.returncode
 
@@ -278,6 +317,57 @@ class Gorgon:
             self.stop()
         finally:
             self.tmp.cleanup()
+
+
+def clean_exit_problem(gorgon, allowed_errors=()):
+    """Stops gorgon (SIGTERM); returns why its exit was not clean, or None: a non-zero status,
+    a sanitizer report, an exception caught at a plugin boundary, or an [error] line in the log
+    but those matching one of `allowed_errors` (regexes: the failures a test provoked on
+    purpose)."""
+    rc = gorgon.stop()
+    output = gorgon.output()
+    log = gorgon.log()
+    if rc != 0:
+        return f"gorgon exited with {rc}\nlog:\n{log[-5000:]}\noutput:\n{output[-5000:]}"
+    if re.search(r"(?i)sanitizer|runtime error", output):
+        return f"sanitizer report:\n{output[-5000:]}"
+    for line in log.splitlines():
+        if re.search(r"[Ee]xception", line) or (
+                "[error]" in line and not any(re.search(a, line) for a in allowed_errors)):
+            return f"unexpected log line: {line}\nlog:\n{log[-5000:]}"
+    return None
+
+
+def check_clean_exit(gorgon, allowed_errors=()):
+    """clean_exit_problem(), raised as an AssertionError."""
+    problem = clean_exit_problem(gorgon, allowed_errors)
+    if problem:
+        raise AssertionError(problem)
+
+
+def start_or_discard(gorgon, scratch, servers):
+    """For a setUpClass: starts `gorgon` and returns {server: (host, port)} for `servers`. If
+    that fails, no tearDownClass will run: stops it, removes the class's `scratch` directory
+    and re-raises."""
+    try:
+        gorgon.start(expect_servers=servers)
+        return {name: gorgon.address(name) for name in servers}
+    except BaseException:
+        gorgon.__exit__(None, None, None)
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def stop_and_discard(gorgon, scratch):
+    """For a tearDownClass: stops `gorgon`, removes `scratch`, then fails if its exit was not
+    clean (see clean_exit_problem)."""
+    try:
+        problem = clean_exit_problem(gorgon)
+    finally:
+        gorgon.__exit__(None, None, None)
+        shutil.rmtree(scratch, ignore_errors=True)
+    if problem:
+        raise AssertionError(problem)
 
 
 def check_config(path_or_text, user=None, group=None):

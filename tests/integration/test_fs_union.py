@@ -7,17 +7,18 @@ The pure parts (the layer list, path normalisation, listing merges) are in
 tests/unit/fs_union_test.cpp. Every socket has a timeout, and the server is always stopped.
 """
 import ftplib
-import http.client
 import io
 import json
 import os
-import shutil
 import tempfile
 import textwrap
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
-from test_ftp import clean_exit_problem, crypt_hash
+from gorgon_harness import (Gorgon, check_config, copy_plugins as harness_copy_plugins,
+                            ftp_server, gorgon_config, http_server, start_or_discard,
+                            stop_and_discard)
+from http_client import http_get
+from test_ftp import crypt_hash, ftp_login
 
 PLUGINS = ("http.so", "http-static.so", "ftp.so", "fs-os.so", "fs-union.so")
 SECRET = b"TOP-SECRET-OUTSIDE-THE-LAYERS"
@@ -25,12 +26,7 @@ TIMEOUT = 10
 
 
 def copy_plugins(dest, names=PLUGINS):
-    for name in names:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the {name[:-3]} plugin")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
+    harness_copy_plugins(dest, names)
 
 
 def write(path, data):
@@ -71,31 +67,10 @@ def config(plugin_dir, union_root, passwd):
         "virtual_users": {"file": passwd, "root": union_root, "write": True},
         "login_failure_delay": "50ms",
     }
-    return textwrap.dedent(f"""\
-        plugins:
-          directory: {plugin_dir}
-          runtime_directory: @DIR@/run
-          load:
-            fs-os: {{}}
-            http-static: {{}}
-            http: {{}}
-            ftp: {{}}
-        servers:
-          - name: web
-            protocol: http
-            listen: ["127.0.0.1:0"]
-            config:
-              routes:
-                - extension: static
-                  config:
-                    filesystem: union
-                    root: "{union_root}"
-                    listing: true
-          - name: ftp
-            protocol: ftp
-            listen: ["127.0.0.1:0"]
-            config: {json.dumps(ftp)}
-        """)
+    web = http_server([{"extension": "static",
+                        "config": {"filesystem": "union", "root": union_root, "listing": True}}])
+    return gorgon_config(plugin_dir, ("fs-os", "http-static", "http", "ftp"),
+                         [web, ftp_server(ftp)])
 
 
 class FsUnion(unittest.TestCase):
@@ -110,48 +85,19 @@ class FsUnion(unittest.TestCase):
         with open(passwd, "w") as f:
             f.write(f"writer:{crypt_hash('w-secret')}::rw\n")
         cls.g = Gorgon(config(cls.plugin_dir, cls.union, passwd))
-        try:
-            cls.g.start(expect_servers=("web", "ftp"))
-        except BaseException:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-            raise
+        start_or_discard(cls.g, cls.base, ("web", "ftp"))
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            problem = clean_exit_problem(cls.g)
-        finally:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-        if problem:
-            raise AssertionError(problem)
+        stop_and_discard(cls.g, cls.base)
 
     # ---- helpers ----
 
     def get(self, path):
-        host, port = self.g.address("web")
-        c = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
-        try:
-            c.request("GET", path)
-            r = c.getresponse()
-            return r.status, r.read()
-        finally:
-            c.close()
+        return http_get(self.g.address("web"), path, timeout=TIMEOUT)
 
     def ftp(self, user="anonymous", password="test@example"):
-        f = ftplib.FTP()
-        f.connect(*self.g.address("ftp"), timeout=TIMEOUT)
-        f.login(user, password)
-        self.addCleanup(self._close, f)
-        return f
-
-    @staticmethod
-    def _close(f):
-        try:
-            f.quit()
-        except (*ftplib.all_errors, AttributeError):
-            f.close()
+        return ftp_login(self, self.g.address("ftp"), user, password)
 
     @staticmethod
     def retr(f, path):

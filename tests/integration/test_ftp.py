@@ -7,7 +7,6 @@ classes are not run twice). Every socket has a timeout, and every server is stop
 """
 import ftplib
 import io
-import json
 import os
 import re
 import shutil
@@ -17,7 +16,8 @@ import tempfile
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon
+from gorgon_harness import (Gorgon, clean_exit_problem, copy_plugins as harness_copy_plugins,
+                            ftp_server, gorgon_config, start_or_discard, stop_and_discard)
 
 PLUGINS = ("ftp.so", "fs-os.so")
 SECRET = b"TOP-SECRET-OUTSIDE-THE-ROOT"
@@ -28,12 +28,7 @@ IS_ROOT = os.geteuid() == 0
 def copy_plugins(dest):
     """Copies the ftp and fs-os plugins into `dest`, so that no other plugin of the build tree
     can be picked up, with the permissions the host insists on."""
-    for name in PLUGINS:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the ftp and fs-os plugins")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
+    harness_copy_plugins(dest, PLUGINS)
 
 
 def crypt_hash(password):
@@ -107,29 +102,27 @@ def server_config(plugin_dir, settings, extra_servers=()):
     which YAML reads), listening on 127.0.0.1 (and ::1 where there is IPv6), plus any further
     server entries."""
     listen = ["127.0.0.1:0"] + (["[::1]:0"] if HAVE_IPV6 else [])
-    servers = [{"name": "ftp", "protocol": "ftp", "listen": listen, "config": settings}]
-    servers += list(extra_servers)
-    return ("plugins:\n"
-            f"  directory: {plugin_dir}\n"
-            "  runtime_directory: @DIR@/run\n"
-            "  load:\n"
-            "    fs-os: {}\n"
-            "    ftp: {}\n"
-            f"servers: {json.dumps(servers)}\n")
+    return gorgon_config(plugin_dir, ("fs-os", "ftp"),
+                         [ftp_server(settings, listen=listen), *extra_servers])
 
 
-def clean_exit_problem(g):
-    """Stops gorgon; returns why its exit was not clean, or None."""
-    rc = g.stop()
-    output = g.output()
-    log = g.log()
-    if rc != 0:
-        return f"gorgon exited with {rc}\nlog:\n{log[-5000:]}\noutput:\n{output[-5000:]}"
-    if re.search(r"\[error\]|[Ee]xception", log):
-        return f"errors in the log:\n{log[-5000:]}"
-    if re.search(r"(?i)sanitizer|runtime error", output):
-        return f"sanitizer report:\n{output[-5000:]}"
-    return None
+def close_ftp(f):
+    """QUIT, or just close when the session is already gone (closed, the server went, a TLS
+    shutdown that failed)."""
+    try:
+        f.quit()
+    except (*ftplib.all_errors, AttributeError, ValueError):
+        f.close()
+
+
+def ftp_login(test, addr, user="anonymous", password="test@example", passive=True):
+    """An ftplib session to `addr`, logged in as `user`, closed when `test` ends."""
+    f = ftplib.FTP()
+    f.connect(*addr, timeout=TIMEOUT)
+    test.addCleanup(close_ftp, f)
+    f.set_pasv(passive)
+    f.login(user, password)
+    return f
 
 
 class Control:
@@ -223,38 +216,14 @@ class FtpServerCase(unittest.TestCase):
         os.makedirs(cls.plugin_dir)
         copy_plugins(cls.plugin_dir)
         cls.g = Gorgon(server_config(cls.plugin_dir, cls.settings(cls.base, cls.root)))
-        try:
-            cls.g.start(expect_servers=("ftp",))
-            cls.addr = cls.g.address("ftp")
-        except BaseException:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-            raise
+        cls.addr = start_or_discard(cls.g, cls.base, ("ftp",))["ftp"]
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            problem = clean_exit_problem(cls.g)
-        finally:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-        if problem:
-            raise AssertionError(problem)
+        stop_and_discard(cls.g, cls.base)
 
     def ftp(self, user="anonymous", password="test@example", passive=True):
-        f = ftplib.FTP()
-        f.connect(*self.addr, timeout=TIMEOUT)
-        f.set_pasv(passive)
-        f.login(user, password)
-        self.addCleanup(self._close, f)
-        return f
-
-    @staticmethod
-    def _close(f):
-        try:
-            f.quit()
-        except (*ftplib.all_errors, AttributeError):  # already closed, or the server went
-            f.close()
+        return ftp_login(self, self.addr, user, password, passive)
 
     def control(self, source=None):
         c = Control(self.addr, source)

@@ -7,7 +7,6 @@ deadline, and the server is stopped at the end.
 """
 import ftplib
 import io
-import json
 import os
 import re
 import shutil
@@ -17,8 +16,8 @@ import subprocess
 import tempfile
 import unittest
 
-from gorgon_harness import Gorgon
-from test_ftp import (TIMEOUT, Control, clean_exit_problem, copy_plugins, make_tree,
+from gorgon_harness import Gorgon, gorgon_config, start_or_discard, stop_and_discard
+from test_ftp import (TIMEOUT, Control, close_ftp, copy_plugins, make_tree,
                       standard_settings)
 from tls_pki import Pki
 
@@ -68,14 +67,8 @@ class Ftps(unittest.TestCase):
         except BaseException:
             shutil.rmtree(cls.base, ignore_errors=True)
             raise
-        try:
-            cls.g.start(expect_servers=("strict", "open", "open13", "implicit", "plain"))
-            cls.addr = {name: cls.g.address(name)
-                        for name in ("strict", "open", "open13", "implicit", "plain")}
-        except BaseException:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-            raise
+        cls.addr = start_or_discard(cls.g, cls.base,
+                                    ("strict", "open", "open13", "implicit", "plain"))
 
     @classmethod
     def config(cls):
@@ -100,23 +93,11 @@ class Ftps(unittest.TestCase):
              "tls": tls(mode="implicit"), "config": settings("implicit")},
             {"name": "plain", "protocol": "ftp", "listen": listen, "config": settings("plain")},
         ]
-        return ("plugins:\n"
-                f"  directory: {cls.plugin_dir}\n"
-                "  runtime_directory: @DIR@/run\n"
-                "  load:\n"
-                "    fs-os: {}\n"
-                "    ftp: {}\n"
-                f"servers: {json.dumps(servers)}\n")
+        return gorgon_config(cls.plugin_dir, ("fs-os", "ftp"), servers)
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            problem = clean_exit_problem(cls.g)
-        finally:
-            cls.g.__exit__(None, None, None)
-            shutil.rmtree(cls.base, ignore_errors=True)
-        if problem:
-            raise AssertionError(problem)
+        stop_and_discard(cls.g, cls.base)
 
     # ---- helpers ----
 
@@ -127,17 +108,10 @@ class Ftps(unittest.TestCase):
     def ftps(self, server="strict", cls=ReusingFtpTls, user="writer", password="rw-secret"):
         f = cls(context=self.context(), timeout=TIMEOUT)
         f.connect(*self.addr[server], timeout=TIMEOUT)
-        self.addCleanup(self._close, f)
+        self.addCleanup(close_ftp, f)
         if user is not None:
             f.login(user, password)
         return f
-
-    @staticmethod
-    def _close(f):
-        try:
-            f.quit()
-        except (*ftplib.all_errors, AttributeError, ValueError):
-            f.close()
 
     def control(self, server):
         c = Control(self.addr[server])

@@ -18,7 +18,6 @@ import itertools
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import textwrap
@@ -27,11 +26,11 @@ import time
 import unittest
 
 from gorgon_harness import FIXTURE_DIR, PLUGIN_DIR, Gorgon, check_config
+from reload_load import reload_under_wrk
 from test_http_protocol import HttpClient, check_clean_exit, curl, wait_for_lines
 from tls_pki import Pki
 
 MKPASSWD = os.environ.get("MKPASSWD", "mkpasswd")
-WRK = os.environ.get("WRK", "wrk")
 
 # name -> (mkpasswd arguments, password)
 USERS = {
@@ -357,36 +356,12 @@ class TestReloadUnderLoad(AuthCase):
 
     def test_reload_http_auth_under_wrk(self):
         url = self.url + "/private/x"
-        wrk = subprocess.Popen([WRK, "-t1", "-c8", "-d120s", "--timeout", "10s", "-H",
-                                "Authorization: " + basic("alice", "alice-secret"), url],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            # Requests are flowing (and authenticated) before the reload.
-            wait_for_lines(os.path.join(self.gorgon.dir, "access.log"), " - alice [", 50,
-                           timeout=20)
-            path = os.path.join(self.plugin_dir, "http-auth.so")
-            for generation in (2, 3):
-                start = len(self.gorgon.log())
-                shutil.copy2(path, path + ".new")
-                with open(path + ".new", "ab") as f:
-                    f.write(b"\0gorgon-http-auth-reload %d\0" % generation)
-                os.rename(path + ".new", path)
-                self.gorgon.signal(signal.SIGHUP)
-                self.gorgon.wait_log(rf"plugin http-auth reloaded: generation {generation}\b",
-                                     start=start, timeout=20)
-                self.gorgon.wait_log(rf"plugin http-auth generation {generation - 1} unloaded",
-                                     start=start, timeout=30)
-                self.assertIsNone(wrk.poll(), "wrk ended early")
-        finally:
-            if wrk.poll() is None:
-                wrk.send_signal(signal.SIGINT)
-            out, _ = wrk.communicate(timeout=30)
-        m = re.search(r"(\d+) requests in", out)
-        self.assertIsNotNone(m, out)
-        self.assertGreater(int(m.group(1)), 0, out)
-        self.assertNotIn("Socket errors", out)
-        self.assertNotIn("Non-2xx", out)
-
+        auth = ["-H", "Authorization: " + basic("alice", "alice-secret")]
+        # Requests are flowing (and authenticated) before the reload.
+        flowing = lambda: wait_for_lines(os.path.join(self.gorgon.dir, "access.log"),
+                                         " - alice [", 50, timeout=20)
+        reload_under_wrk(self, self.gorgon, self.plugin_dir, "http-auth", url, (2, 3),
+                         wrk_args=auth, before=flowing, reload_timeout=20, unload_timeout=30)
 
 
 class TestConfigErrors(unittest.TestCase):

@@ -19,7 +19,7 @@ import tempfile
 import time
 import unittest
 
-from gorgon_harness import FIXTURE_DIR, PLUGIN_DIR, Gorgon, check_config
+from gorgon_harness import FIXTURE_DIR, PLUGIN_DIR, Gorgon, check_config, check_clean_exit
 
 FIXTURES = ("fixture-http-hello", "fixture-http-body")
 DEFAULT_ROUTES = [
@@ -213,23 +213,6 @@ def request_once(address, raw, head_request=False, timeout=5.0):
         return c.response(head_request)
     finally:
         c.close()
-
-
-def check_clean_exit(gorgon, allowed_errors=()):
-    """Stops gorgon (SIGTERM) and checks that it exited cleanly: exit code 0, no sanitizer
-    report, no exception caught at a plugin boundary, and no [error] line in the log but those
-    matching one of `allowed_errors` (regexes: the failures a test provoked on purpose)."""
-    rc = gorgon.stop()
-    output = gorgon.output()
-    log = gorgon.log()
-    if rc != 0:
-        raise AssertionError(f"gorgon exited with {rc}\nlog:\n{log[-5000:]}\noutput:\n{output}")
-    if re.search(r"(?i)sanitizer|runtime error", output):
-        raise AssertionError(f"sanitizer report:\n{output[-5000:]}")
-    for line in log.splitlines():
-        if re.search(r"[Ee]xception", line) or (
-                "[error]" in line and not any(re.search(a, line) for a in allowed_errors)):
-            raise AssertionError(f"unexpected log line: {line}\nlog:\n{log[-5000:]}")
 
 
 def curl(*args, timeout=20):

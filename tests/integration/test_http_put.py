@@ -8,7 +8,6 @@ import concurrent.futures
 import hashlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -16,7 +15,7 @@ import textwrap
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
+from gorgon_harness import Gorgon, check_config, copy_plugins as harness_copy_plugins
 from test_http_static import clean_exit_problem
 
 PLUGINS = ("http.so", "http-put.so", "http-static.so", "fs-os.so")
@@ -27,13 +26,7 @@ TEMP_RE = re.compile(r"\.put-[0-9a-f]{24}$")
 
 
 def copy_plugins(dest):
-    for name in PLUGINS:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the http, http-put, http-static and "
-                                 "fs-os plugins")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
+    harness_copy_plugins(dest, PLUGINS)
 
 
 def server_config(plugin_dir, root, auto_root):

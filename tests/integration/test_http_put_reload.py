@@ -6,20 +6,16 @@ The plugins are copied into a directory of the test's own, so that http-put.so c
 replaced (new content, same code) and SIGHUP sent, as an operator would.
 """
 import os
-import re
-import shutil
-import signal
-import subprocess
 import tempfile
 import textwrap
 import time
 import unittest
 
 from gorgon_harness import Gorgon
+from reload_load import reload_under_wrk
 from test_http_put import copy_plugins, temp_files
 from test_http_static import clean_exit_problem
 
-WRK = os.environ.get("WRK", "wrk")
 BODY = 4096
 
 SCRIPT = textwrap.dedent(f"""\
@@ -39,7 +35,6 @@ class HttpPutReload(unittest.TestCase):
         copy_plugins(self.plugin_dir)
         self.root = os.path.join(self.base, "root")
         os.mkdir(self.root)
-        self.marks = 0
         config = textwrap.dedent(f"""\
             plugins:
               directory: {self.plugin_dir}
@@ -70,53 +65,24 @@ class HttpPutReload(unittest.TestCase):
         self.g.start(["web"])
         self.host, self.port = self.g.address("web")
 
-    def replace(self, name):
-        """Rewrites plugin `name` (a marker appended: same code, new hash), renamed over the old
-        file; sends SIGHUP and returns the log offset from before."""
-        self.marks += 1
-        path = os.path.join(self.plugin_dir, name + ".so")
-        new = path + ".new"
-        shutil.copyfile(path, new)
-        with open(new, "ab") as f:
-            f.write(b"\0gorgon-put-reload-test %d\0" % self.marks)
-        os.chmod(new, 0o644)
-        start = len(self.g.log())
-        os.rename(new, path)
-        self.g.signal(signal.SIGHUP)
-        return start
-
     def test_reloading_http_put_under_wrk_loses_no_upload(self):
         script = os.path.join(self.base, "put.lua")
         with open(script, "w") as f:
             f.write(SCRIPT)
         url = f"http://{self.host}:{self.port}/load.bin"
-        # Long enough never to end by itself: stopped with SIGINT, it prints its summary.
-        wrk = subprocess.Popen([WRK, "-t1", "-c8", "-d120s", "--timeout", "10s", "-s", script,
-                                url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
+
+        def first_upload():
             deadline = time.monotonic() + 20
             while not os.path.exists(os.path.join(self.root, "load.bin")) and \
                     time.monotonic() < deadline:
                 time.sleep(0.05)
             self.assertTrue(os.path.exists(os.path.join(self.root, "load.bin")), "no upload")
-            for generation in (2, 3, 4):
-                start = self.replace("http-put")
-                self.g.wait_log(rf"plugin http-put reloaded: generation {generation}",
-                                start=start, timeout=20)
-                # Routes move to the new generation at their next request; the old one goes
-                # once its last upload has been answered.
-                self.g.wait_log(rf"plugin http-put generation {generation - 1} unloaded",
-                                start=start, timeout=20)
-                self.assertIsNone(wrk.poll(), "wrk ended early")
-        finally:
-            if wrk.poll() is None:
-                wrk.send_signal(signal.SIGINT)
-            out, _ = wrk.communicate(timeout=30)
-        m = re.search(r"(\d+) requests in", out)
-        self.assertIsNotNone(m, out)
-        self.assertGreater(int(m.group(1)), 0, out)
-        self.assertNotIn("Socket errors", out)
-        self.assertNotIn("Non-2xx", out)
+
+        # Routes move to the new generation at their next request; the old one goes once its
+        # last upload has been answered.
+        reload_under_wrk(self, self.g, self.plugin_dir, "http-put", url, (2, 3, 4),
+                         wrk_args=("-s", script), before=first_upload, reload_timeout=20,
+                         unload_timeout=20)
         with open(os.path.join(self.root, "load.bin"), "rb") as f:
             self.assertEqual(f.read(), b"w" * BODY)
         # Checked once gorgon has stopped: an upload wrk cut when it was stopped is removed when

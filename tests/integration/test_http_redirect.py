@@ -10,12 +10,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 import unittest
 
 from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
+from http_client import curl_response
 from test_http_protocol import check_clean_exit, http_config, make_plugin_dir, wait_for_lines
 
 RULES = [
@@ -46,18 +46,7 @@ ALLOWED_ERRORS = (r"redirect: rule 1[345] .*refused", r"redirect: rule 16 .*matc
 
 def curl(*args):
     """curl -si: (status, {lower-case name: value}, body)."""
-    p = subprocess.run(["curl", "-sS", "-i", "--max-time", "10", *args], capture_output=True,
-                       timeout=20, stdin=subprocess.DEVNULL)
-    if p.returncode != 0:
-        raise AssertionError(f"curl {args} failed: {p.stderr.decode(errors='replace')}")
-    head, _, body = p.stdout.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return status, headers, body
+    return curl_response(["-i", *args])
 
 
 def copy_redirect(plugin_dir):

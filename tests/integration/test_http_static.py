@@ -10,7 +10,6 @@ import hashlib
 import os
 import pwd
 import re
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -18,7 +17,8 @@ import textwrap
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon, check_config, unprivileged_account
+from gorgon_harness import (Gorgon, check_config, clean_exit_problem,
+                            copy_plugins as harness_copy_plugins, unprivileged_account)
 from test_http_protocol import HttpClient
 
 PLUGINS = ("http.so", "http-static.so", "fs-os.so")
@@ -30,27 +30,7 @@ CURL_TIMEOUT = 20
 def copy_plugins(dest):
     """Copies the three plugins into `dest`, so that no other plugin of the build tree can be
     picked up, with the permissions the host insists on."""
-    for name in PLUGINS:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the http, http-static and fs-os plugins")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
-
-
-def clean_exit_problem(g):
-    """Stops gorgon (SIGTERM); returns why its exit was not clean (a non-zero status, an error
-    in the log, a sanitizer report), or None."""
-    rc = g.stop()
-    output = g.proc.stdout.read().decode(errors="replace") if g.proc and g.proc.stdout else ""
-    log = g.log()
-    if rc != 0:
-        return f"gorgon exited with {rc}\nlog:\n{log[-5000:]}\noutput:\n{output[-5000:]}"
-    if re.search(r"\[error\]|[Ee]xception", log):
-        return f"errors in the log:\n{log[-5000:]}"
-    if re.search(r"(?i)sanitizer|runtime error", output):
-        return f"sanitizer report:\n{output[-5000:]}"
-    return None
+    harness_copy_plugins(dest, PLUGINS)
 
 
 def write(path, data, mtime=None):

@@ -8,7 +8,6 @@ same plugin) and send SIGHUP, as an operator would.
 import hashlib
 import http.client
 import os
-import shutil
 import signal
 import socket
 import tempfile
@@ -17,6 +16,8 @@ import time
 import unittest
 
 from gorgon_harness import Gorgon
+from http_client import http_get
+from reload_load import reload_plugin, replace_plugin
 from test_http_static import clean_exit_problem, copy_plugins
 
 BIG = 8 * 1024 * 1024
@@ -63,29 +64,13 @@ class HttpStaticReload(unittest.TestCase):
         self.host, self.port = self.g.address("web")
 
     def get(self, path, conn=None):
-        c = conn or http.client.HTTPConnection(self.host, self.port, timeout=10)
-        try:
-            c.request("GET", path)
-            r = c.getresponse()
-            return r.status, r.read()
-        finally:
-            if conn is None:
-                c.close()
+        return http_get((self.host, self.port), path, timeout=10, conn=conn)
 
     def replace(self, name):
-        """Rewrites plugin `name` with new content (a marker appended: same code, new hash),
-        renamed over the old file as an operator's deployment would; returns the log offset."""
+        """Rewrites plugin `name` (see replace_plugin), sends SIGHUP; returns the log offset."""
         self.marks += 1
-        path = os.path.join(self.plugin_dir, name + ".so")
-        new = path + ".new"
-        shutil.copyfile(path, new)
-        with open(new, "ab") as f:
-            f.write(b"\0gorgon-static-reload-test %d\0" % self.marks)
-        os.chmod(new, 0o644)
-        start = len(self.g.log())
-        os.rename(new, path)
-        self.g.signal(signal.SIGHUP)
-        return start
+        return reload_plugin(self.g, name, lambda: replace_plugin(self.plugin_dir, name,
+                                                                  self.marks))
 
     def test_reloading_http_static_keeps_serving(self):
         keep = http.client.HTTPConnection(self.host, self.port, timeout=10)

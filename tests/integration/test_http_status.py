@@ -12,33 +12,26 @@ Every curl, promtool and wrk call has a deadline, and every server is stopped.
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import tempfile
 import textwrap
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
+from gorgon_harness import Gorgon, check_config, copy_plugins as harness_copy_plugins
+from http_client import curl_response
+from reload_load import reload_under_wrk
 from test_http_protocol import check_clean_exit
 
 PLUGINS = ("http.so", "http-status.so")
 CURL_TIMEOUT = 20
 PROMTOOL = os.environ.get("PROMTOOL", "promtool")
-WRK = os.environ.get("WRK", "wrk")
 
 
 def copy_plugins(dest):
     """Copies the two plugins into `dest`, so that no other plugin of the build tree is picked
     up, with the permissions the host insists on."""
-    os.makedirs(dest, exist_ok=True)
-    for name in PLUGINS:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the http and http-status plugins")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
+    harness_copy_plugins(dest, PLUGINS)
 
 
 def config(plugin_dir, route_config="{}"):
@@ -65,19 +58,8 @@ class Curl:
         """(status, headers as a lower-cased dict, body bytes) of one request."""
         # The head and the body both go to stdout (with -I, curl writes the head there itself).
         head_to = [] if "-I" in args else ["-D", "-"]
-        p = subprocess.run(["curl", "-sS", "--max-time", str(CURL_TIMEOUT), *head_to, "-o", "-",
-                            *args, self.base + path],
-                           capture_output=True, timeout=CURL_TIMEOUT + 10)
-        if p.returncode != 0:
-            raise AssertionError(f"curl {path} failed: {p.stderr.decode(errors='replace')}")
-        head, _, body = p.stdout.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        return status, headers, body
+        return curl_response([*head_to, "-o", "-", *args, self.base + path],
+                             max_time=CURL_TIMEOUT, timeout=CURL_TIMEOUT + 10)
 
 
 def metric(text, name, labels=""):
@@ -257,40 +239,9 @@ class ReloadUnderLoad(unittest.TestCase):
         self.g.start(expect_servers=("web",))
         self.address = self.g.address("web")
 
-    def replace(self, n):
-        """Puts new content (the same code plus trailing bytes, which the loader ignores) in
-        place of http-status.so, atomically, as a package manager would."""
-        path = os.path.join(self.plugin_dir, "http-status.so")
-        shutil.copy2(path, path + ".new")
-        with open(path + ".new", "ab") as f:
-            f.write(b"\0gorgon-status-reload-test %d\0" % n)
-        os.rename(path + ".new", path)
-
     def test_reloads_under_wrk_lose_nothing(self):
         url = "http://%s:%d/healthz" % self.address
-        # Long enough never to end by itself: stopped with SIGINT once the reloads are done.
-        wrk = subprocess.Popen([WRK, "-t1", "-c8", "-d120s", "--timeout", "10s", url],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            for generation in (2, 3, 4):
-                start = len(self.g.log())
-                self.replace(generation)
-                self.g.signal(signal.SIGHUP)
-                self.g.wait_log(rf"plugin http-status reloaded: generation {generation}\b",
-                                start=start, timeout=30)
-                # The old generation is released once its routes have moved on.
-                self.g.wait_log(rf"plugin http-status generation {generation - 1} unloaded",
-                                start=start, timeout=30)
-                self.assertIsNone(wrk.poll(), "wrk ended early")
-        finally:
-            if wrk.poll() is None:
-                wrk.send_signal(signal.SIGINT)
-            out, _ = wrk.communicate(timeout=30)
-        m = re.search(r"(\d+) requests in", out)
-        self.assertIsNotNone(m, out)
-        self.assertGreater(int(m.group(1)), 0, out)
-        self.assertNotIn("Socket errors", out)
-        self.assertNotIn("Non-2xx", out)
+        reload_under_wrk(self, self.g, self.plugin_dir, "http-status", url, (2, 3, 4))
         doc = json.loads(Curl(self.address)("/status?format=json")[2])
         status = [g for g in doc["plugins"] if g["name"] == "http-status"]
         self.assertEqual([(g["generation"], g["state"]) for g in status], [(4, "active")])

@@ -23,7 +23,7 @@ import textwrap
 import time
 import unittest
 
-from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
+from gorgon_harness import PLUGIN_DIR, Gorgon, check_config, copy_plugins as harness_copy_plugins
 
 PLUGINS = ("http.so", "http-static.so", "fs-os.so")
 FLOOD = 10_000
@@ -32,12 +32,7 @@ BATCH = 500
 
 
 def copy_plugins(dest):
-    for name in PLUGINS:
-        src = os.path.join(PLUGIN_DIR, name)
-        if not os.path.exists(src):
-            raise AssertionError(f"{src} is missing: build the http, http-static and fs-os plugins")
-        shutil.copyfile(src, os.path.join(dest, name))
-        os.chmod(os.path.join(dest, name), 0o644)
+    harness_copy_plugins(dest, PLUGINS)
 
 
 def nofile_at_least(n):
