@@ -16,6 +16,7 @@ import unittest
 
 from gorgon_harness import PLUGIN_DIR, Gorgon, check_config
 from http_client import curl_response
+from reload_load import reload_under_wrk
 from test_http_protocol import check_clean_exit, http_config, make_plugin_dir, wait_for_lines
 
 RULES = [
@@ -226,6 +227,27 @@ class TestHttpRedirectConfigErrors(unittest.TestCase):
     def test_unknown_keys_are_refused(self):
         self.check({"rules": [{"match": "^/", "redirect": "/x", "flags": "i"}]}, [r"flags"])
         self.check({"rules": [{"match": "^/", "redirect": "/x"}], "limit": 5}, [r"limit"])
+
+
+class TestHttpRedirectReload(unittest.TestCase):
+    """http-redirect reloaded three times under wrk, on requests it rewrites to the hello route:
+    every one answered 2xx, every old generation unloaded."""
+
+    def test_reloads_under_wrk_lose_nothing(self):
+        tmp = tempfile.TemporaryDirectory(prefix="gorgon-redirect-reload-")
+        self.addCleanup(tmp.cleanup)
+        plugin_dir = os.path.join(tmp.name, "plugins")
+        make_plugin_dir(plugin_dir, fixtures=("fixture-http-hello",))
+        copy_redirect(plugin_dir)
+        g = Gorgon(http_config({}, ROUTES), plugin_dir=plugin_dir)
+        self.addCleanup(g.__exit__, None, None, None)
+        g.start(expect_servers=("web",))
+        host, port = g.address("web")
+        s, _, body = curl(f"http://{host}:{port}/app/x")
+        self.assertEqual((s, body), (200, b"hello"))  # the rewrite reaches hello
+        reload_under_wrk(self, g, plugin_dir, "http-redirect", f"http://{host}:{port}/app/x",
+                         (2, 3, 4))
+        check_clean_exit(g, ALLOWED_ERRORS)
 
 
 if __name__ == "__main__":
