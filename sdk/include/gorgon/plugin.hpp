@@ -648,7 +648,7 @@ class ProtocolRegistration {
 // Defines the descriptor for plugin class `Class` and exports gorgon_plugin_entry. The last
 // argument, the dependencies (GORGON_DEPENDS(...) or GORGON_NONE), is variadic so that a macro
 // wrapping this one can pass an expanded GORGON_DEPENDS with its commas through.
-#define GORGON_PLUGIN(Class, Name, Version, Description, Provides, ...)                   \
+#define GORGON_PLUGIN(Class, Name, Version, Description, Provides, ...)                  \
     extern "C" GORGON_EXPORT const gorgon_plugin_descriptor* gorgon_plugin_entry(void) { \
         using A = ::gorgon::detail::Adapter<Class>;                                      \
         static const gorgon_plugin_descriptor descriptor = {                             \
