@@ -4,6 +4,9 @@
  * first proves it includes what it uses.
  */
 #include <gorgon/plugin.h>
+/* The other C headers, each parsed as strict C11 too (http_static.h pulls fs.h and http.h). */
+#include <gorgon/http_static.h>
+#include <gorgon/producer.h>
 
 /* Use a little of everything so the compiler sees the declarations in use, not just parsed. */
 static const char* const provides[] = {"protocol:header-check", NULL};
