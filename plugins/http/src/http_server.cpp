@@ -151,6 +151,11 @@ void Server::exportIdle(std::vector<HandoffEntry>& out) const {
 }
 
 RouteSet* Server::routeSet(std::string_view host, std::string_view sni) noexcept {
+    // Without virtual hosts every name selects the default set: nothing to parse per request.
+    if (vhosts_.noNames()) {
+        const std::size_t set = vhosts_.defaultSet();
+        return set < sets_.size() ? sets_[set].get() : nullptr;
+    }
     char buf[256];
     std::string_view name = requestHostName(host, buf);
     // A request naming no host (HTTP/1.0) over TLS is for the host the client's SNI named.

@@ -45,6 +45,8 @@ class VirtualHostTable {
     // The set that answers `host` (as requestHostName takes it), else the default set, else
     // kNone.
     [[nodiscard]] std::size_t select(std::string_view host) const noexcept;
+    // No names configured (no virtual_hosts): every request goes to the default set.
+    [[nodiscard]] bool noNames() const noexcept { return exact_.empty() && wildcard_.empty(); }
 
   private:
     using Entry = std::pair<std::string, std::size_t>;
